@@ -1,0 +1,6 @@
+"""``python -m qmemristor`` is the ``qmemristor`` command."""
+
+from .cli import main
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Paper N: the artificial memristive quantum neuron."""

@@ -1,0 +1,1 @@
+"""Parameter sweeps: grids of parameters to labelled xarray results, local or on Dask."""

@@ -1,0 +1,53 @@
+"""Paper M Fig. 1 and the ``reproduce`` command."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from qmemristor.figures import FigureConfig, available, get
+from qmemristor.io import read_netcdf
+
+
+def test_fig1_data_is_normalised_pinched_and_periodic_in_shape():
+    fig, ds = get("memristor-fig1").make(FigureConfig(quick=True))
+    assert set(ds.gamma0.values) == {0.2, 0.02}
+    # normalised by V0 = |V(0)| and I0 = |I(0)| as in the paper
+    np.testing.assert_allclose(np.abs(ds.V_norm.isel(t=0)), 1.0)
+    np.testing.assert_allclose(np.abs(ds.I_norm.isel(t=0)), 1.0)
+    # the master equation (plotted) and the exact solution agree (DOP853 rtol 1e-10)
+    np.testing.assert_allclose(ds.V, ds.V_exact, atol=1e-9)
+    # each period is the previous one scaled: the form factor repeats (SPEC §M3)
+    ff = ds.form_factor.values
+    np.testing.assert_allclose(ff, ff[:, :1] * np.ones_like(ff), rtol=1e-8)
+    assert len(fig.axes) == 2
+
+
+def test_reproduce_writes_png_and_netcdf(cli, tmp_path):
+    res = cli("reproduce", "memristor-fig1", "--quick", "--out", str(tmp_path), "--json")
+    assert res.code == 0, res.err
+    summary = res.json()["figures"]
+    assert [s["figure"] for s in summary] == ["memristor-fig1"]
+    png = tmp_path / "memristor-fig1.png"
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    ds = read_netcdf(tmp_path / "memristor-fig1.nc")
+    assert ds.attrs["figure"] == "memristor-fig1" and "qmemristor_version" in ds.attrs
+
+
+def test_reproduce_list_and_unknown_name(cli):
+    res = cli("reproduce", "list", "--json")
+    assert "memristor-fig1" in res.json()
+    bad = cli("reproduce", "memristor-fig99")
+    assert bad.code == 2 and "unknown figure" in bad.err and "memristor-fig1" in bad.err
+
+
+def test_registry_sorts_figures_naturally():
+    from qmemristor.figures import _natural_key
+
+    names = ["memristor-fig10", "neuron-fig2", "memristor-fig2", "memristor-fig1"]
+    assert sorted(names, key=_natural_key) == [
+        "memristor-fig1",
+        "memristor-fig2",
+        "memristor-fig10",
+        "neuron-fig2",
+    ]
+    assert list(available()) == sorted(available(), key=_natural_key)

@@ -1,0 +1,21 @@
+"""The README's set-up commands and CI stay in step."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def readme_commands() -> list[str]:
+    lines = (ROOT / "README.md").read_text().splitlines()
+    start = lines.index("```bash")
+    block = lines[start + 1 : lines.index("```", start + 1)]
+    return [ln for ln in block if ln and not ln.startswith("#")]
+
+
+def test_readme_opens_with_two_commands_and_ci_runs_the_test_one_verbatim():
+    main_cmd, test_cmd = readme_commands()
+    assert "pip install ." in main_cmd and "qmemristor reproduce all" in main_cmd
+    assert 'pip install ".[test]"' in test_cmd and "pytest" in test_cmd
+    assert test_cmd in (ROOT / ".ci" / "run").read_text().splitlines()
