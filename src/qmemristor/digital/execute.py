@@ -399,14 +399,10 @@ def _sampler_for(backend: Any, shots: int, seed: int | None):
     return BackendSamplerV2(backend=backend, options=opts)
 
 
-def _run_fake(circuits, name: str, *, shots: int, seed: int | None, needs_reset: bool):
+def _run_fake(circuits, device: Any, *, shots: int, seed: int | None):
+    """Transpile to ``device`` and run on ``AerSimulator.from_backend(device)`` (its noise)."""
     from qiskit_aer import AerSimulator
 
-    device = fake_backend(name)
-    if needs_reset and not _supports_reset(device):
-        raise ParameterError(
-            f"{device.name} does not support mid-circuit reset; use the paper layout"
-        )
     sim = AerSimulator.from_backend(device)
     isa = _transpile(circuits, sim, seed, None)
     opts = {"shots": shots}
@@ -417,6 +413,13 @@ def _run_fake(circuits, name: str, *, shots: int, seed: int | None, needs_reset:
         raise RuntimeError(f"noisy simulation of {device.name} failed: {result.status}")
     info = {"device": device.name, "max_depth": max(c.depth() for c in isa)}
     return _counts0_from_result(result, len(isa), shots), info
+
+
+def _check_reset(backend: Any, layout: Any) -> None:
+    if layout.needs_reset and not _supports_reset(backend):
+        raise ParameterError(
+            f"{backend.name} does not support mid-circuit reset; use the paper layout"
+        )
 
 
 def _is_sampler(obj: Any) -> bool:
@@ -501,19 +504,20 @@ def run_protocol(
             rng = np.random.default_rng(seed)
             counts = rng.binomial(shots, p0).astype(np.int64)
             return CircuitRun(protocol.t, obs, shots, counts, p0, name, lay.name, seed, info)
+        device = fake_backend(name[5:]) if name.startswith("fake:") else None
+        if device is not None:
+            _check_reset(device, lay)
         circuits = protocol_circuits(protocol, lay, obs)
-        if name == "aer":
+        if device is None:  # "aer"
             method = aer_method or ("density_matrix" if lay.needs_reset else "automatic")
             if method in ("automatic", "statevector"):
                 _check_statevector_memory(info["max_qubits"], lay.name)
             info["method"] = method
             counts = _run_aer(circuits, shots=shots, seed=seed, method=method)
         else:
-            counts, extra = _run_fake(
-                circuits, name[5:], shots=shots, seed=seed, needs_reset=lay.needs_reset
-            )
+            counts, extra = _run_fake(circuits, device, shots=shots, seed=seed)
             info.update(extra)
-            name = f"fake:{extra['device']}"
+            name = f"fake:{device.name}"
     elif _is_sampler(backend):
         circuits = protocol_circuits(protocol, lay, obs)
         if pass_manager is not None:
@@ -522,10 +526,7 @@ def run_protocol(
         counts = _counts0_from_sampler(result, shots)
         name = f"sampler:{type(backend).__name__}"
     elif _is_backend(backend):
-        if lay.needs_reset and not _supports_reset(backend):
-            raise ParameterError(
-                f"{backend.name} does not support mid-circuit reset; use the paper layout"
-            )
+        _check_reset(backend, lay)
         circuits = _transpile(protocol_circuits(protocol, lay, obs), backend, seed, pass_manager)
         result = _sampler_for(backend, shots, seed).run([(c,) for c in circuits]).result()
         counts = _counts0_from_sampler(result, shots)
