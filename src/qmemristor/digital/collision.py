@@ -175,7 +175,7 @@ def build_protocol(params: MemristorParams, state: InitialState, t: ArrayLike) -
 
 def append_collision(qc: QuantumCircuit, phi: float, system: Qubit, ancilla: Qubit) -> None:
     """Append one collision: ``CRY(φ)`` system → ancilla, then ``CNOT`` ancilla → system."""
-    qc.cry(float(phi), system, ancilla)
+    qc.cry(phi, system, ancilla)
     qc.cx(ancilla, system)
 
 

@@ -1,0 +1,59 @@
+"""Paper M Figs. 2–4 (digital simulation): data, attributes and the reproduce command."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from qmemristor.figures import FigureConfig, get
+from qmemristor.io import read_netcdf
+from qmemristor.memristor import InitialState, MemristorParams, exact_solution
+
+
+def test_fig2_collision_step_matches_the_closed_form():
+    fig, ds = get("memristor-fig2").make(FigureConfig(quick=True))
+    # cos(φ/2) = e^κ on every step; the circuit channel equals amplitude damping to round-off
+    np.testing.assert_allclose(np.cos(ds.phi / 2), np.exp(ds.kappa), rtol=1e-14)
+    assert ds.attrs["max_kraus_error_vs_closed_form"] < 1e-14
+    assert ds.attrs["step_num_qubits"] == 2 and ds.attrs["step_count_cry"] == 1
+    assert ds.attrs["step_qasm3"].startswith("OPENQASM 3.0;")
+    assert ds.attrs["circuit_drawer"] in ("mpl", "text") and len(fig.axes) >= 3
+
+
+def test_fig3_layout_resources():
+    fig, ds = get("memristor-fig3").make(FigureConfig(quick=True))
+    assert len(fig.axes) == 4
+    n = ds.steps.values
+    np.testing.assert_array_equal(ds.num_qubits_paper, n + 1)
+    np.testing.assert_array_equal(ds.num_qubits_reset, np.where(n > 0, 2, 1))
+    np.testing.assert_allclose(ds.statevector_bytes_paper, 16.0 * 2.0 ** (n + 1))
+    # 16·2^30 B = 16 GiB fits in 24 GiB, 16·2^31 B = 32 GiB does not: 29 collisions
+    assert ds.attrs["max_steps_paper_layout_in_24GiB"] == 29
+    assert "reset anc[0];" in ds.attrs["qasm3_reset"]
+    assert "anc[2]" in ds.attrs["qasm3_paper"] and "reset" not in ds.attrs["qasm3_paper"]
+
+
+def test_fig4_digital_points_scatter_like_shot_noise_around_exact():
+    fig, ds = get("memristor-fig4").make(FigureConfig(quick=True, seed=5))
+    ex = exact_solution(
+        MemristorParams(0.4), InitialState.from_angles(math.pi / 4, math.pi / 5), ds.t.values
+    )
+    assert np.all(np.abs(ds.sigma_y - ex.sigma_y) < 5 * ds.sigma_y_err + 1e-15)
+    assert np.all(np.abs(ds.I - ds.I_exact_fd) < 5 * ds.I_err)
+    # ~68 % within 1σ for Gaussian errors; 42 points: allow 45–90 % (≈ 3σ of a binomial)
+    assert 0.45 < ds.attrs["fraction_within_1_sigma"] < 0.9
+    assert ds.attrs["backend"] == "sampled" and ds.attrs["shots"] == 5000
+    assert ds.attrs["seed"] == 5 and len(fig.axes) == 3
+    _, again = get("memristor-fig4").make(FigureConfig(quick=True, seed=5))
+    assert np.array_equal(ds.counts0.values, again.counts0.values)
+
+
+@pytest.mark.parametrize("name", ["memristor-fig2", "memristor-fig3", "memristor-fig4"])
+def test_reproduce_writes_each_digital_figure(cli, tmp_path, name):
+    res = cli("reproduce", name, "--quick", "--out", str(tmp_path), "--json")
+    assert res.code == 0, res.err
+    assert (tmp_path / f"{name}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    ds = read_netcdf(tmp_path / f"{name}.nc")
+    assert ds.attrs["figure"] == name and "qmemristor_version" in ds.attrs
