@@ -42,7 +42,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from qiskit import ClassicalRegister, QuantumCircuit, QuantumRegister, qasm3
+from qiskit import ClassicalRegister, QuantumCircuit, QuantumRegister
 from qiskit.circuit import Qubit
 
 from ..errors import ParameterError
@@ -445,6 +445,8 @@ def protocol_circuits(
 
 def to_qasm3(circuit: QuantumCircuit) -> str:
     """The circuit as OpenQASM 3 text (``qiskit.qasm3.dumps``)."""
+    from qiskit import qasm3  # imported on use: it adds ~50 ms to every CLI call
+
     return qasm3.dumps(circuit)
 
 

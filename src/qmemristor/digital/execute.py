@@ -354,7 +354,11 @@ def _run_aer(circuits, *, shots: int, seed: int | None, method: str) -> NDArray[
     from qiskit.transpiler.passes import BasisTranslator
     from qiskit_aer import AerSimulator
 
-    sim = AerSimulator(method=method)
+    # Aer parallelises over shots/experiments with threads; for circuits this small the
+    # threads cost more than they save (measured on 2 cores: 50 reset-layout circuits of
+    # ≤ 24 steps, 5000 shots: 0.98 s threaded vs 0.49 s with one thread).
+    small = max(c.num_qubits for c in circuits) <= 10
+    sim = AerSimulator(method=method, **({"max_parallel_threads": 1} if small else {}))
     supported = set(sim.target.operation_names) if sim.target is not None else set()
     used = {inst.operation.name for c in circuits for inst in c.data}
     if not used <= supported:
