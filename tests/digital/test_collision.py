@@ -64,11 +64,14 @@ def system_kraus(op: Operator, n_anc: int) -> list[np.ndarray]:
 def system_channel(circuit) -> SuperOp:
     """Superoperator of the system channel of a (possibly non-unitary) circuit, ancillas |0⟩.
 
-    Evolves every ``|a⟩⟨b|`` of the system (qubit 0) with the ancillas in |0⟩ through the
-    circuit with ``DensityMatrix.evolve`` (which applies resets) and traces the ancillas out.
+    A unitary circuit gives it through its Kraus operators; otherwise every ``|a⟩⟨b|`` of the
+    system (qubit 0), with the ancillas in |0⟩, is evolved through the circuit by
+    ``DensityMatrix.evolve`` (which applies resets) and the ancillas are traced out.
     Qiskit's ``SuperOp`` acts on column-stacked ``vec(ρ)[a + 2b]``.
     """
     n = circuit.num_qubits
+    if "reset" not in circuit.count_ops():  # unitary: its Kraus operators, much cheaper
+        return SuperOp(Kraus(system_kraus(Operator(circuit), n - 1)))
     sup = np.zeros((4, 4), dtype=complex)
     for a in range(2):
         for b in range(2):

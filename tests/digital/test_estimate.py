@@ -138,3 +138,5 @@ def test_run_protocol_accepts_z():
     ex = exact_solution(FIG4, PAPER_STATE, t)
     np.testing.assert_allclose(ds.sigma_z, ex.sigma_z, atol=1e-12)
     assert run.observables == ("z", "x", "y")
+    with pytest.raises(ParameterError, match="need both σx and σy"):
+        simulate_circuit(FIG4, PAPER_STATE, t, backend="density", observables=("x", "z"))

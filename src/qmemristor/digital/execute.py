@@ -476,6 +476,7 @@ def run_protocol(
         Shots per circuit (> 0; unused by ``density``).
     seed : int, optional
         Seeds the binomial draws, Aer's sampling and the transpiler; ``None`` = fresh entropy.
+        A ``SamplerV2`` passed as ``backend`` keeps its own seed.
     pass_manager : optional
         Transpiles the circuits for a ``BackendV2``/``SamplerV2`` passed as ``backend``
         (default: preset level 1 for backends, none for samplers).

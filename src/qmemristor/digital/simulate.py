@@ -9,6 +9,7 @@ import numpy as np
 import xarray as xr
 from numpy.typing import ArrayLike
 
+from ..errors import ParameterError
 from ..memristor import InitialState, MemristorParams, Trajectory, trajectory_dataset
 from .estimate import memristor_estimates, paper_expectations
 from .execute import CircuitRun, run_protocol
@@ -26,7 +27,7 @@ def circuit_dataset(run: CircuitRun, params: MemristorParams, state: InitialStat
     ``method = "circuit"``, backend, layout, shots, seed, circuit counts, package version.
     """
     if not {"x", "y"} <= set(run.observables):
-        raise ValueError("⟨V⟩ and ⟨I⟩ need both σx and σy")
+        raise ParameterError("⟨V⟩ and ⟨I⟩ need both σx and σy among the observables")
     exp = paper_expectations(run)
     (sx, sx_err), (sy, sy_err) = exp["x"], exp["y"]
     sz, sz_err = exp.get("z", (np.full_like(sx, np.nan), np.full_like(sx, np.nan)))
