@@ -31,7 +31,7 @@ bounds) raises :class:`~qmemristor.errors.ParameterError`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from types import MappingProxyType
 from typing import Any
 
@@ -114,7 +114,7 @@ class Branch:
     tests: Mapping[str, NDArray] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "tests", MappingProxyType(dict(self.tests)))
+        _freeze(self)
 
     @property
     def ok(self) -> bool:
@@ -171,7 +171,7 @@ class BifurcationCurve:
     tests: Mapping[str, NDArray] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "tests", MappingProxyType(dict(self.tests)))
+        _freeze(self)
 
     @property
     def ok(self) -> bool:
@@ -185,6 +185,21 @@ class BifurcationCurve:
     def points(self, kind: str) -> tuple[SpecialPoint, ...]:
         """The special points of one kind."""
         return tuple(sp for sp in self.special_points if sp.kind == kind)
+
+
+def _freeze(result: Branch | BifurcationCurve) -> None:
+    """Make the arrays of a result read-only and its ``tests`` mapping immutable."""
+    tests = {}
+    for name, value in result.tests.items():
+        tests[name] = np.array(value)
+        tests[name].flags.writeable = False
+    object.__setattr__(result, "tests", MappingProxyType(tests))
+    for f in fields(result):
+        value = getattr(result, f.name)
+        if isinstance(value, np.ndarray):
+            value = value.copy()
+            value.flags.writeable = False
+            object.__setattr__(result, f.name, value)
 
 
 # ============================================================================ one parameter
@@ -249,12 +264,12 @@ def continue_equilibrium(
 
 
 def _start_equilibrium(vf, res, jac, x0, p0, k, opt) -> NDArray | None:
-    n = x0.size
+    """Newton at fixed ``p0``; if that fails (e.g. at a fold), minimum-norm Newton in (x, μ)."""
     sol = newton(lambda x: vf.rhs(x, p0), x0, lambda x: vf.jacobian(x, p0), tol=opt.tol)
     if sol.converged:
         return np.append(sol.y, p0[k])
     sol = newton(res, np.append(x0, p0[k]), jac, tol=opt.tol, ftol=opt.ftol)
-    return sol.y if sol.converged and sol.y.size == n + 1 else None
+    return sol.y if sol.converged else None
 
 
 def _analyse_branch(vf, pts, tans, ends, p0, k, n, system, opt, locate, lyapunov) -> Branch:
@@ -266,9 +281,12 @@ def _analyse_branch(vf, pts, tans, ends, p0, k, n, system, opt, locate, lyapunov
     special: list[SpecialPoint] = []
     if locate:
         for i in _sign_changes(fold_test):
-            special.append(_fold_on_branch(vf, pts, tans, i, p0, k, n, system, opt))
+            guess = _interpolate(pts[i], pts[i + 1], fold_test[i], fold_test[i + 1])
+            special.append(_fold_on_branch(vf, pts, tans, i, guess, p0, k, system, opt))
         for i in _sign_changes(hopf_test):
-            special.append(_hopf_on_branch(vf, pts, tans, i, p0, k, n, system, opt, lyapunov))
+            guess = _interpolate(pts[i], pts[i + 1], hopf_test[i], hopf_test[i + 1])
+            sp = _hopf_on_branch(vf, pts, tans, i, guess, p0, k, system, opt, lyapunov)
+            special.append(sp)
     special.sort(key=lambda sp: (sp.index, float(sp.p[k])))
     return Branch(
         x=pts[:, :n],
@@ -283,8 +301,9 @@ def _analyse_branch(vf, pts, tans, ends, p0, k, n, system, opt, locate, lyapunov
     )
 
 
-def _fold_on_branch(vf, pts, tans, i, p0, k, n, system, opt) -> SpecialPoint:
-    guess = _interpolate(pts[i], pts[i + 1], tans[i, n], tans[i + 1, n])
+def _fold_on_branch(vf, pts, tans, i, guess, p0, k, system, opt) -> SpecialPoint:
+    """Fold between points ``i`` and ``i+1``: Newton on the fold system, else Brent on dμ/ds."""
+    n = pts.shape[1] - 1
     sp = locate_fold(vf, guess[:n], with_params(p0, (k,), [guess[n]]), k)
     if sp.located and _near(sp, guess, pts, i, n, k):
         return replace(sp, index=i)
@@ -302,10 +321,9 @@ def _fold_on_branch(vf, pts, tans, i, p0, k, n, system, opt) -> SpecialPoint:
     return SpecialPoint("LP", x, p, index=i, data=data)
 
 
-def _hopf_on_branch(vf, pts, tans, i, p0, k, n, system, opt, lyapunov) -> SpecialPoint:
-    h0 = hopf_test_function(_eig_at(vf, pts[i], p0, k, n))
-    h1 = hopf_test_function(_eig_at(vf, pts[i + 1], p0, k, n))
-    guess = _interpolate(pts[i], pts[i + 1], h0, h1)
+def _hopf_on_branch(vf, pts, tans, i, guess, p0, k, system, opt, lyapunov) -> SpecialPoint:
+    """Hopf/NS between ``i`` and ``i+1``: Newton on the Hopf system, else Brent on ``ψ_H``."""
+    n = pts.shape[1] - 1
     sp = locate_hopf(vf, guess[:n], with_params(p0, (k,), [guess[n]]), k, lyapunov=lyapunov)
     if sp.located and _near(sp, guess, pts, i, n, k):
         return replace(sp, index=i)

@@ -10,8 +10,10 @@ unit angular frequency, ``S(ω) = P(f) / 2π`` with ``P`` SciPy's windowed perio
 :func:`dominant_frequency` refines the periodogram peak below the bin width ``2π/(N Δt)``:
 quadratic interpolation of ``log S`` on a 4× zero-padded FFT grid, then Newton's method on the
 continuous windowed DTFT power ``|Σ_k w_k (v_k − v̄) e^{−iω t_k}|²``, whose maximum is the
-frequency estimate (unbiased for a pure tone up to the leakage of the window, ~1e-6 of a bin
-for a Hann window and ≳ 20 cycles).
+frequency estimate.  Its only bias is the window's leakage from the image at ``−ω`` and from
+harmonics: measured below 1e-6 relative for ≥ 20 cycles and below 2e-7 for ≥ 30 (Hann); noise
+adds ``σ_ω/ω ≈ 1.1 σ/(A · cycles · √N)`` (σ noise, A amplitude, N samples), the Cramér–Rao
+bound with the Hann window's loss.
 
 Regime rules (:func:`classify_regime`, :func:`regime_diagnostics`).  After discarding the
 transient, the record is cut into ``n_windows`` equal windows of length ``W``; in each, the
@@ -54,6 +56,7 @@ __all__ = [
     "dominant_frequency",
     "power_spectrum",
     "regime_diagnostics",
+    "sampling_step",
     "span",
     "stationary_part",
     "upcrossing_times",
