@@ -216,6 +216,35 @@ def test_brusselator_hopf_on_a_branch_and_its_lyapunov_coefficient(big_a):
     assert h_fd.data["l1"] == pytest.approx(h.data["l1"], rel=1e-8)
 
 
+def test_fitzhugh_nagumo_two_subcritical_hopf_points():
+    # v̇ = v − v³/3 − w + I, ẇ = ε(v + a − b w): tr J = 1 − v² − εb = 0 at v* = ±√(1 − εb),
+    # ω² = det J = ε(1 − εb²), I = v*³/3 − v* + (v* + a)/b.  A slow–fast system (ε = 0.08):
+    # the return-map oracle needs r0 = 1.25e-3 (its O(r0³) remainder, measured to shrink 8× per
+    # halving of r0, is ≈1e-6 there).
+    a, b, eps = 0.7, 0.8, 0.08
+    vf = VectorField(
+        lambda x, p: np.array([x[0] - x[0] ** 3 / 3 - x[1] + p[0], eps * (x[0] + a - b * x[1])]),
+        jac_x=lambda x, p: np.array([[1 - x[0] ** 2, -1.0], [eps, -eps * b]]),
+    )
+    roots = np.roots([-1 / 3, 0, 1 - 1 / b, -a / b])
+    v0 = roots[np.abs(roots.imag) < 1e-12].real[0]  # the equilibrium at I = 0
+    br = continue_equilibrium(vf, [v0, (v0 + a) / b], [0.0], 0, bounds=(0.0, 2.0))
+    hopfs = br.points("H")
+    assert len(hopfs) == 2 and not br.points("LP")
+    for h, sign in zip(hopfs, (-1, 1), strict=True):
+        v_star = sign * np.sqrt(1 - eps * b)
+        assert h.x[0] == pytest.approx(v_star, abs=1e-10)
+        assert h.p[0] == pytest.approx(v_star**3 / 3 - v_star + (v_star + a) / b, abs=1e-10)
+        assert h.data["omega"] == pytest.approx(np.sqrt(eps * (1 - eps * b * b)), rel=1e-10)
+        assert h.data["criticality"] == "subcritical"
+        oracle = nf.poincare_l1(vf, h.x, h.p, r0=1.25e-3)
+        assert h.data["l1"] == pytest.approx(oracle, rel=1e-5)
+    # the equilibrium is unstable exactly between the two Hopf points
+    inside = (br.mu > hopfs[0].p[0] + 1e-9) & (br.mu < hopfs[1].p[0] - 1e-9)
+    outside = (br.mu < hopfs[0].p[0] - 1e-9) | (br.mu > hopfs[1].p[0] + 1e-9)
+    assert not br.stable[inside].any() and br.stable[outside].all()
+
+
 def test_neutral_saddle_is_reported_as_such_not_as_hopf():
     # Block 1 has real eigenvalues 1.5 + μ and −1 (sum μ + 0.5: a neutral saddle at μ = −0.5,
     # which zeroes the bialternate test function too); block 2 is a Hopf normal form with
@@ -313,6 +342,19 @@ def test_runaway_branch_stops_with_a_reason():
     )
     assert br.ends[0] == "unbounded" and br.ends[1] == "bound"
     assert np.max(np.abs(br.x)) > 20
+
+
+def test_field_raising_outside_its_domain_ends_the_branch_with_a_reason():
+    # f refuses μ > 1.5 (as a model would reject an unphysical parameter): the corrector fails,
+    # the step shrinks below step_min and the branch ends there instead of raising
+    def f(x, p):
+        if p[0] > 1.5:
+            raise ValueError("outside the model's domain")
+        return np.array([p[0] - x[0] ** 2])
+
+    br = continue_equilibrium(f, [1.0], [1.0], 0, bounds=(-1.0, 2.0))
+    assert br.ends == ("step_too_small", "step_too_small") and not br.ok
+    assert 1.49 < br.mu.max() <= 1.5 and len(br.points("LP")) == 1
 
 
 def test_hopf_curve_from_a_point_without_complex_pair_fails_cleanly():

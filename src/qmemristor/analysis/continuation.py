@@ -280,13 +280,17 @@ def _analyse_branch(vf, pts, tans, ends, p0, k, n, system, opt, locate, lyapunov
     fold_test, hopf_test = tans[:, n], hopf_test_function(eig)
     special: list[SpecialPoint] = []
     if locate:
-        for i in _sign_changes(fold_test):
-            guess = _interpolate(pts[i], pts[i + 1], fold_test[i], fold_test[i + 1])
-            special.append(_fold_on_branch(vf, pts, tans, i, guess, p0, k, system, opt))
-        for i in _sign_changes(hopf_test):
-            guess = _interpolate(pts[i], pts[i + 1], hopf_test[i], hopf_test[i + 1])
-            sp = _hopf_on_branch(vf, pts, tans, i, guess, p0, k, system, opt, lyapunov)
-            special.append(sp)
+        for kind, test, locator in (
+            ("LP", fold_test, _fold_on_branch),
+            ("H", hopf_test, _hopf_on_branch),
+        ):
+            for i in _sign_changes(test):
+                guess = _interpolate(pts[i], pts[i + 1], test[i], test[i + 1])
+                try:
+                    sp = locator(vf, pts, tans, i, guess, p0, k, system, opt, lyapunov)
+                except NUMERICAL_ERRORS as exc:  # f failed near the point: keep the estimate
+                    sp = _interpolated(kind, guess, p0, (k,), n, i, f"{type(exc).__name__}: {exc}")
+                special.append(sp)
     special.sort(key=lambda sp: (sp.index, float(sp.p[k])))
     return Branch(
         x=pts[:, :n],
@@ -301,7 +305,7 @@ def _analyse_branch(vf, pts, tans, ends, p0, k, n, system, opt, locate, lyapunov
     )
 
 
-def _fold_on_branch(vf, pts, tans, i, guess, p0, k, system, opt) -> SpecialPoint:
+def _fold_on_branch(vf, pts, tans, i, guess, p0, k, system, opt, _lyap) -> SpecialPoint:
     """Fold between points ``i`` and ``i+1``: Newton on the fold system, else Brent on dμ/ds."""
     n = pts.shape[1] - 1
     sp = locate_fold(vf, guess[:n], with_params(p0, (k,), [guess[n]]), k)
@@ -600,9 +604,12 @@ def _curve_point(vf, kind, y, seg, i, split, res) -> SpecialPoint:
         y = _interpolate(*seg)
     parts = split(y)
     x, p = parts[0], parts[1]
-    data: dict[str, Any] = {"eigenvalues": sorted_eigenvalues(vf.jacobian(x, p))}
-    data["residual"] = float(np.max(np.abs(res(y))))
-    data["method"] = "brent" if located else "interpolated"
+    data: dict[str, Any] = {"method": "brent" if located else "interpolated"}
+    try:
+        data["eigenvalues"] = sorted_eigenvalues(vf.jacobian(x, p))
+        data["residual"] = float(np.max(np.abs(res(y))))
+    except NUMERICAL_ERRORS as exc:
+        return SpecialPoint(kind, x, p, index=i, located=False, data=data, message=str(exc))
     if len(parts) == 4 and parts[3] > 0:
         data["omega"] = float(np.sqrt(parts[3]))
     msg = "" if located else "Brent's method along the curve failed; linear interpolation"
