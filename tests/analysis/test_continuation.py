@@ -326,6 +326,37 @@ def test_generalised_hopf_point_where_l1_changes_sign():
     assert gh.located and abs(gh.p[1]) < 1e-8
 
 
+def test_zero_hopf_point_and_a_generalised_hopf_point_from_the_centre_manifold():
+    # u̇ = (μ1 + z) u − ω v − u r², v̇ = ω u + (μ1 + z) v − v r², ż = μ2 − z² + r²/2.
+    # Equilibria u = v = 0, z* = ±√μ2; Hopf where μ1 + z* = 0 with frequency ω exactly: the
+    # Hopf curve μ1 = −z*, μ2 = z*² turns at the zero–Hopf point z* = 0 (det J = −2z* ω²).
+    # Centre manifold z = z* + r²/(4 z*) + O(r⁴) (linear decay rate 2z*, and r² is constant to
+    # this order), so ṙ = (−1 + 1/(4 z*)) r³: l1 = 2(−1 + 1/(4z*))/ω and a GH point at
+    # z* = 1/4, (μ1, μ2) = (−1/4, 1/16).  At z* = 0 l1 has a pole (A⁻¹ in the formula), which
+    # must not be reported as GH.
+    w = 1.5
+
+    def f(x, p):
+        u, v, z = x
+        r2 = u * u + v * v
+        g = p[0] + z - r2
+        return np.array([g * u - w * v, w * u + g * v, p[1] - z * z + r2 / 2])
+
+    curve = continue_hopf(f, [0, 0, 1.0], [-1.0, 1.0], 0, 1, bounds=((-2, 2), (-1, 1)))
+    assert curve.ok and curve.ends == ("bound", "bound")
+    z = curve.x[:, 2]
+    np.testing.assert_allclose(curve.params[:, 0], -z, atol=1e-9)
+    np.testing.assert_allclose(curve.params[:, 1], z**2, atol=1e-9)
+    np.testing.assert_allclose(curve.omega, w, rtol=1e-9)
+    far = np.abs(z) > 0.05  # away from the pole; l1 from third differences of f (≈1e-9 rel)
+    np.testing.assert_allclose(curve.l1[far], 2 * (-1 + 1 / (4 * z[far])) / w, rtol=1e-7)
+    (zh,) = curve.points("ZH")
+    assert zh.located and np.max(np.abs(zh.p)) < 1e-9 and abs(zh.x[2]) < 1e-9
+    (gh,) = curve.points("GH")  # Brent on l1 (≈1e-9 noise, slope ≈ 5 per unit z)
+    assert gh.located and gh.x[2] == pytest.approx(1 / 4, abs=1e-8)
+    np.testing.assert_allclose(gh.p, [-1 / 4, 1 / 16], atol=1e-8)
+
+
 # --------------------------------------------------------------------- failures are flags
 def test_no_equilibrium_gives_start_failed_not_an_exception():
     br = continue_equilibrium(

@@ -540,10 +540,13 @@ def _analyse_hopf_curve(
         x, p, _, kap = split(z)
         return _l1(vf, x, p, np.sqrt(kap))
 
+    zh = _sign_changes(det)
     for kind, test, phi in (("ZH", det, det_at), ("GH", l1, l1_at)):
         for i in _sign_changes(np.nan_to_num(test)):
             res, jac = system(pts[i])
             y = locate_on_segment(res, jac, pts[i], tans[i], pts[i + 1], phi, opt)
+            if kind == "GH" and _is_pole(y, i, zh, test, phi):
+                continue
             seg = (pts[i], pts[i + 1], test[i], test[i + 1])
             special.append(_curve_point(vf, kind, y, seg, i, split, res))
     special.sort(key=lambda sp: sp.index)
@@ -560,6 +563,17 @@ def _analyse_hopf_curve(
         ends=ends,
         tests={"kappa": kappa, "det": det},
     )
+
+
+def _is_pole(y, i, zh, test, phi) -> bool:
+    """A sign change of ``l1`` through infinity (at a zero–Hopf point ``A⁻¹`` blows up).
+
+    A zero of ``l1`` has ``|l1|`` at the located point below both ends of the segment; a pole
+    has it above.  Unlocated candidates on a segment with a ZH point are treated as poles.
+    """
+    if y is None:
+        return i in zh
+    return not abs(phi(y)) < min(abs(test[i]), abs(test[i + 1]))
 
 
 def _cut_at_bt(vf, pts, tans, ends, split, system, opt):
