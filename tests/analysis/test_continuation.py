@@ -147,12 +147,13 @@ def test_hopf_normal_form_point_frequency_and_lyapunov_coefficient(a, coords):
 def test_lyapunov_sign_and_invariants_do_not_depend_on_the_coordinates(seed, a, b, omega):
     # After x = T y: sign(l1) and the twist Im c1/Re c1 = b/a are invariant; the value scales
     # as 1/‖T⁻¹q‖²; with the transported metric M = TᵀT it equals the normal-form 2a/ω.
-    # Analytic Jacobian → B, C from first/second differences of J (≤1e-10 relative here).
+    # Analytic Jacobian → B, C from first/second differences of J: c1 to ~1e-9 |c1| (the
+    # random T's condition number ≤ 6 included), so the twist to ~1e-9 |c1|/|Re c1| ≤ 1e-8.
     t = random_transform(seed, 2)
     vf = nf.transformed(nf.hopf_normal_form(a, b, omega), t)
     h = first_lyapunov(vf, [0.0, 0.0], [0.0])
     assert np.sign(h.l1) == np.sign(a)
-    assert h.twist == pytest.approx(b / a, rel=1e-7, abs=1e-9)
+    assert h.twist == pytest.approx(b / a, rel=1e-7, abs=1e-7)
     scale = np.linalg.norm(np.linalg.solve(t, Q_NF)) ** 2
     assert h.l1 == pytest.approx(2 * a / omega / scale, rel=1e-8)
     hm = first_lyapunov(vf, [0.0, 0.0], [0.0], metric=t.T @ t)
