@@ -161,6 +161,31 @@ def test_lyapunov_sign_and_invariants_do_not_depend_on_the_coordinates(seed, a, 
     assert h.omega == pytest.approx(omega, rel=1e-12)
 
 
+@pytest.mark.parametrize("a", [-1.0, 1.0])
+def test_hopf_after_a_nonlinear_non_polynomial_change_of_coordinates(a):
+    # x = y + h(y) with h = O(|y|²) (sin, cos) keeps the linear part and q, so c1 — hence
+    # l1 = 2a/ω and the twist b/a — is unchanged.  The field is no longer polynomial, so the
+    # fourth-order stencils are not exact: finite differences of f only, l1 to ≈1e-9 (measured
+    # 1e-9; the third differences' ε^{4/7} bound), the Hopf point to ≈1e-13.
+    base = nf.hopf_normal_form(a, 0.4, 1.7)
+
+    def h(y):
+        return np.array([0.3 * y[1] * np.sin(y[0]), 0.5 * (1 - np.cos(y[0] + y[1]))])
+
+    def dh(y):
+        s = 0.5 * np.sin(y[0] + y[1])
+        return np.array([[0.3 * y[1] * np.cos(y[0]), 0.3 * np.sin(y[0])], [s, s]])
+
+    def g(y, p):
+        return np.linalg.solve(np.eye(2) + dh(y), base.rhs(y + h(y), p))
+
+    br = continue_equilibrium(g, [0.0, 0.0], [-0.5], 0, bounds=(-0.5, 0.5))
+    (hp,) = br.points("H")
+    assert abs(hp.p[0]) < 1e-10 and np.max(np.abs(hp.x)) < 1e-10
+    assert hp.data["l1"] == pytest.approx(2 * a / 1.7, rel=1e-8)
+    assert hp.data["twist"] == pytest.approx(0.4 / a, rel=1e-7)
+
+
 @pytest.mark.parametrize("coords", ["normal", "random"])
 def test_hopf_in_3d_with_centre_manifold_terms(coords):
     # the quadratic couplings make both h20 and h11 matter; closed form in hopf_3d's docstring

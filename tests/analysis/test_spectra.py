@@ -120,7 +120,7 @@ def test_dominant_frequency_batched_matches_single_and_flags_constant_signals():
 
 
 def test_zero_crossing_frequency_cross_checks_the_spectrum_despite_noise():
-    # The Schmitt trigger ignores crossings from noise near zero (hysteresis 10 % of the
+    # The Schmitt trigger ignores crossings from noise near the level (band ±30 % of the
     # half-span ≫ noise 0.02), so every period is counted once; the mean period over ~60
     # cycles is then accurate to ~(crossing-time jitter ≈ noise/(Aω))/(total time) ≈ 1e-4.
     t, v = tone(0.8, 60.4, 50, harmonics=(0.4,), noise=0.02, seed=3)
@@ -129,6 +129,19 @@ def test_zero_crossing_frequency_cross_checks_the_spectrum_despite_noise():
     assert np.all(np.diff(tc) > 0.5 * 2 * np.pi / 0.8)
     assert zero_crossing_frequency(t, v) == pytest.approx(dominant_frequency(t, v), rel=1e-3)
     assert np.isnan(zero_crossing_frequency(t, np.ones_like(t)))
+
+
+def test_zero_crossings_of_a_spike_train_use_the_midrange():
+    # narrow spikes (duty ≈ 5 %) on a flat baseline: the mean sits near the baseline, inside
+    # the trigger band, so a section at the mean sees nothing; the midrange cuts each spike once
+    t = np.linspace(0, 500, 50_000)
+    phase = (1.3 * t) % (2 * np.pi)
+    v = 2 * np.exp(-(((phase - 3) / 0.15) ** 2)) + 0.1 * np.sin(phase)
+    assert zero_crossing_frequency(t, v) == pytest.approx(1.3, rel=1e-6)
+    assert np.isnan(zero_crossing_frequency(t, v, level="mean"))
+    assert dominant_frequency(t, v) == pytest.approx(1.3, rel=1e-6)
+    with pytest.raises(ParameterError, match="level"):
+        upcrossing_times(t, v, level="median")
 
 
 # ------------------------------------------------------------------------- regimes

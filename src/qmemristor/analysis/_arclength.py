@@ -1,6 +1,6 @@
 """Generic pseudo-arclength continuation of a curve ``R(y) = 0``, ``R: R^d -> R^(d-1)``.
 
-Keller's method as in Kuznetsov (*Elements*, §10.2) and MatCont: from a point ``y`` with unit
+Keller's method as in Kuznetsov (*Elements*, ch. 10) and MatCont: from a point ``y`` with unit
 tangent ``t`` (the null vector of ``DR(y)``),
 
 * predictor ``ŷ = y + h t``;

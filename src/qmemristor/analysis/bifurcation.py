@@ -1,7 +1,7 @@
 """Test functions and defining (augmented) systems for folds and Andronov–Hopf points.
 
 Located by Newton's method on the fully extended systems (Kuznetsov, *Elements of Applied
-Bifurcation Theory*, §10.2), with the free parameters ``p[k]`` for ``k in free``:
+Bifurcation Theory*, ch. 10), with the free parameters ``p[k]`` for ``k in free``:
 
 * **fold** (limit point, LP), unknowns ``(x, p_free, v)``::
 

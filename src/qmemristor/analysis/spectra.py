@@ -48,7 +48,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import signal
 from scipy.fft import rfft
 
-from ..errors import ParameterError, check_nonnegative, check_range
+from ..errors import ParameterError, check_finite, check_nonnegative, check_range
 
 __all__ = [
     "RegimeDiagnostics",
@@ -257,20 +257,26 @@ def _newton_peak(xw: NDArray, tau: NDArray, omega: NDArray, bin_width: float) ->
     return omega
 
 
-def upcrossing_times(t: ArrayLike, v: ArrayLike, *, hysteresis: float = 0.1) -> NDArray:
-    """Times at which ``v − mean(v)`` crosses 0 upwards (1-D), linearly interpolated.
+def upcrossing_times(
+    t: ArrayLike, v: ArrayLike, *, level: str | float = "midrange", hysteresis: float = 0.3
+) -> NDArray:
+    """Times at which ``v`` crosses ``level`` upwards (1-D), linearly interpolated.
 
-    A Poincaré section of the signal.  A crossing counts only after the signal has been below
-    ``−h`` and before it reaches ``+h``, with ``h = hysteresis · span(v)/2`` (a Schmitt
-    trigger), so noise near zero does not produce spurious crossings.
+    A Poincaré section of the signal.  ``level`` is ``"midrange"`` (``(max v + min v)/2``, the
+    default: a spike train's mean sits near its baseline, its midrange cuts every spike once),
+    ``"mean"``, or a number.  A crossing counts only after the signal has been below
+    ``level − h`` and before it reaches ``level + h``, with ``h = hysteresis · span(v)/2`` (a
+    Schmitt trigger), so noise near the level does not produce spurious crossings.  One
+    crossing per period requires a signal that passes through the band once per period (not,
+    e.g., a waveform whose harmonics dip back through it).
     """
     t = np.asarray(t, dtype=float)
     v = np.asarray(v, dtype=float)
     if t.ndim != 1 or v.shape != t.shape:
         raise ParameterError(f"t and v must be 1-D of equal length (got {t.shape}, {v.shape})")
     check_range("hysteresis", hysteresis, 0.0, 1.0, hi_open=True, span="[0, 1)")
-    x = v - v.mean()
-    h = hysteresis * 0.5 * (x.max() - x.min())
+    x = v - _level(v, level)
+    h = hysteresis * 0.5 * (v.max() - v.min())
     state = np.where(x < -h, -1, np.where(x > h, 1, 0))
     idx = np.flatnonzero(state)
     if idx.size == 0:
@@ -286,13 +292,25 @@ def upcrossing_times(t: ArrayLike, v: ArrayLike, *, hysteresis: float = 0.1) -> 
     return t[i] + frac * (t[i + 1] - t[i])
 
 
-def zero_crossing_frequency(t: ArrayLike, v: ArrayLike, *, hysteresis: float = 0.1) -> float:
-    """Mean angular frequency ``2π (m − 1)/(t_m − t_1)`` from the ``m`` up-crossings (1-D).
+def _level(v: NDArray, level: str | float) -> float:
+    if level == "midrange":
+        return 0.5 * (float(v.max()) + float(v.min()))
+    if level == "mean":
+        return float(v.mean())
+    if isinstance(level, str):
+        raise ParameterError(f"level must be 'midrange', 'mean' or a number (got {level!r})")
+    return check_finite("level", level)
 
-    A cross-check of :func:`dominant_frequency` in the time domain; NaN with fewer than two
-    crossings.
+
+def zero_crossing_frequency(
+    t: ArrayLike, v: ArrayLike, *, level: str | float = "midrange", hysteresis: float = 0.3
+) -> float:
+    """Mean angular frequency ``2π (m − 1)/(t_m − t_1)`` from ``m`` up-crossings (1-D).
+
+    A time-domain cross-check of :func:`dominant_frequency` (see :func:`upcrossing_times` for
+    ``level`` and ``hysteresis``); NaN with fewer than two crossings.
     """
-    tc = upcrossing_times(t, v, hysteresis=hysteresis)
+    tc = upcrossing_times(t, v, level=level, hysteresis=hysteresis)
     if tc.size < 2:
         return float("nan")
     return float(2 * np.pi * (tc.size - 1) / (tc[-1] - tc[0]))
