@@ -57,14 +57,17 @@ def stencil_derivative(g: Callable[[float], NDArray], order: int, h: float) -> N
     return acc / h**order
 
 
-def fd_jacobian(fun: Callable[[NDArray], NDArray], y: NDArray) -> NDArray:
+def fd_jacobian(
+    fun: Callable[[NDArray], NDArray], y: NDArray, columns: range | None = None
+) -> NDArray:
     """Jacobian of ``fun`` at ``y`` by second-order central differences, shape (m, len(y)).
 
-    Step ``h_j = ε^{1/3} max(1, |y_j|)`` per column.
+    Step ``h_j = ε^{1/3} max(1, |y_j|)`` per column; only ``columns`` (default all) are
+    computed, and the result then has one column per entry of ``columns``.
     """
     y = np.asarray(y, dtype=float)
     cols = []
-    for j in range(y.size):
+    for j in range(y.size) if columns is None else columns:
         h = EPS ** (1 / 3) * max(1.0, abs(y[j]))
         yp, ym = y.copy(), y.copy()
         yp[j] += h

@@ -38,7 +38,7 @@ import scipy.linalg as sla
 from numpy.typing import ArrayLike, NDArray
 
 from ..errors import ParameterError
-from ._numerics import NUMERICAL_ERRORS, newton
+from ._numerics import NUMERICAL_ERRORS, fd_jacobian, newton
 from .lyapunov import first_lyapunov
 from .vectorfield import Field, VectorField, as_vector_field
 
@@ -126,7 +126,11 @@ def with_params(p0: NDArray, free: Sequence[int], values: ArrayLike) -> NDArray:
 
 
 def fold_system(vf: VectorField, p0: NDArray, free: Sequence[int], n: int):
-    """Residual of the fold system in ``z = (x, p[free], v)`` and its splitter."""
+    """Fold system in ``z = (x, p[free], v)``: ``(residual, jacobian, split)``.
+
+    ``split(z) -> (x, p, v)``.  The Jacobian's ``(x, p)`` columns are central differences of
+    the residual; the ``v`` columns are exact (``J`` and ``2vᵀ``).
+    """
     nf = len(free)
 
     def split(z: NDArray) -> tuple[NDArray, NDArray, NDArray]:
@@ -136,13 +140,22 @@ def fold_system(vf: VectorField, p0: NDArray, free: Sequence[int], n: int):
         x, p, v = split(z)
         return np.concatenate([vf.rhs(x, p), vf.jacobian(x, p) @ v, [v @ v - 1.0]])
 
-    return residual, split
+    def jacobian(z: NDArray) -> NDArray:
+        x, p, v = split(z)
+        dv = np.vstack([np.zeros((n, n)), vf.jacobian(x, p), 2 * v])
+        return np.hstack([fd_jacobian(residual, z, range(n + nf)), dv])
+
+    return residual, jacobian, split
 
 
 def hopf_system(
     vf: VectorField, p0: NDArray, free: Sequence[int], n: int, v0: NDArray, kscale: float
 ):
-    """Residual of the Hopf system in ``z = (x, p[free], v, κ/kscale)`` and its splitter."""
+    """Hopf system in ``z = (x, p[free], v, κ/kscale)``: ``(residual, jacobian, split)``.
+
+    ``split(z) -> (x, p, v, κ)``.  The ``(x, p)`` columns of the Jacobian are central
+    differences; the ``(v, κ)`` columns are exact.
+    """
     nf = len(free)
 
     def split(z: NDArray) -> tuple[NDArray, NDArray, NDArray, float]:
@@ -153,7 +166,14 @@ def hopf_system(
         a = vf.jacobian(x, p)
         return np.concatenate([vf.rhs(x, p), a @ (a @ v) + kappa * v, [v @ v - 1.0, v0 @ v]])
 
-    return residual, split
+    def jacobian(z: NDArray) -> NDArray:
+        x, p, v, kappa = split(z)
+        a = vf.jacobian(x, p)
+        dv = np.vstack([np.zeros((n, n)), a @ a + kappa * np.eye(n), 2 * v, v0])
+        dk = np.concatenate([np.zeros(n), kscale * v, [0.0, 0.0]])
+        return np.hstack([fd_jacobian(residual, z, range(n + nf)), dv, dk[:, None]])
+
+    return residual, jacobian, split
 
 
 def critical_plane(a: NDArray) -> tuple[NDArray, NDArray, float]:
@@ -232,8 +252,9 @@ def locate_fold(
         lam, vecs = sla.eig(vf.jacobian(x, p))
         v = np.real(vecs[:, np.argmin(np.abs(lam))])
     v = np.asarray(v, dtype=float) / np.linalg.norm(v)
-    residual, split = fold_system(vf, p, (k,), x.size)
-    res = newton(residual, np.concatenate([x, [p[k]], v]), tol=tol, max_iter=max_iter)
+    residual, jacobian, split = fold_system(vf, p, (k,), x.size)
+    z0 = np.concatenate([x, [p[k]], v])
+    res = newton(residual, z0, jacobian, tol=tol, max_iter=max_iter)
     if not res.converged:
         return SpecialPoint("LP", x, p, located=False, message=f"fold system: {res.reason}")
     xs, ps, vs = split(res.y)
@@ -271,9 +292,9 @@ def locate_hopf(
     except NUMERICAL_ERRORS as exc:
         return SpecialPoint("H", x, p, located=False, message=f"initial pair: {exc}")
     kscale = max(1.0, abs(kappa0))
-    residual, split = hopf_system(vf, p, (k,), x.size, v0, kscale)
+    residual, jacobian, split = hopf_system(vf, p, (k,), x.size, v0, kscale)
     z0 = np.concatenate([x, [p[k]], v, [kappa0 / kscale]])
-    res = newton(residual, z0, tol=tol, max_iter=max_iter)
+    res = newton(residual, z0, jacobian, tol=tol, max_iter=max_iter)
     kind = "H" if kappa0 > 0 else "NS"
     if not res.converged:
         return SpecialPoint(kind, x, p, located=False, message=f"Hopf system: {res.reason}")

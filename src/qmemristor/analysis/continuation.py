@@ -47,7 +47,7 @@ from ._arclength import (
     tangent,
     trace,
 )
-from ._numerics import NUMERICAL_ERRORS, fd_jacobian, newton
+from ._numerics import NUMERICAL_ERRORS, newton
 from .bifurcation import (
     SpecialPoint,
     critical_plane,
@@ -396,10 +396,7 @@ def continue_fold(
     start = locate_fold(vf, x0, p0, k1, v=v)
     if not start.located:
         return _empty_curve("fold", n, p0, (k1, k2))
-    res, split = fold_system(vf, start.p, (k1, k2), n)
-
-    def jac(z: NDArray) -> NDArray:
-        return fd_jacobian(res, z)
+    res, jac, split = fold_system(vf, start.p, (k1, k2), n)
 
     y0 = np.concatenate([start.x, start.p[[k1, k2]], start.data["v"]])
     t0 = initial_tangent(jac(y0), n + 1, 1.0)
@@ -494,14 +491,14 @@ def continue_hopf(
     if not start.located or start.kind != "H":
         return _empty_curve("hopf", n, p0, (k1, k2))
     kscale = max(1.0, start.data["kappa"])
-    _, split = hopf_system(vf, start.p, (k1, k2), n, start.data["v0"], kscale)
+    split = hopf_system(vf, start.p, (k1, k2), n, start.data["v0"], kscale)[2]
 
     def system(y: NDArray):
+        """Hopf system whose phase vector ``v₀`` is refreshed at the accepted point ``y``."""
         x, p, v, kappa = split(y)
-        res, _ = hopf_system(
-            vf, start.p, (k1, k2), n, phase_vector(vf.jacobian(x, p), kappa, v), kscale
-        )
-        return res, lambda z: fd_jacobian(res, z)
+        v0 = phase_vector(vf.jacobian(x, p), kappa, v)
+        res, jac, _ = hopf_system(vf, start.p, (k1, k2), n, v0, kscale)
+        return res, jac
 
     y0 = np.concatenate(
         [start.x, start.p[[k1, k2]], start.data["v"], [start.data["kappa"] / kscale]]
