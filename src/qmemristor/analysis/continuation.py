@@ -239,6 +239,13 @@ def continue_equilibrium(
     -------
     Branch
         With ``ends[i] == "start_failed"`` and no points if the start did not converge.
+
+    Notes
+    -----
+    Special points are found from sign changes of the test functions between consecutive
+    points, so one sitting exactly on the start point is not reported (start next to it), and
+    two within one step can cancel (lower ``options.step_max``).  Points where ``f`` raises
+    ``ValueError`` / ``ArithmeticError`` are treated as failed corrector steps.
     """
     vf = as_vector_field(field)
     x0, p0 = _state(x0, p0, (k,))
