@@ -19,3 +19,30 @@ def test_readme_opens_with_two_commands_and_ci_runs_the_test_one_verbatim():
     assert "pip install ." in main_cmd and "qmemristor reproduce all" in main_cmd
     assert 'pip install ".[test]"' in test_cmd and "pytest" in test_cmd
     assert test_cmd in (ROOT / ".ci" / "run").read_text().splitlines()
+
+
+def test_every_public_name_of_the_analysis_package_resolves():
+    import qmemristor.analysis as analysis
+
+    for name in analysis.__all__:
+        assert getattr(analysis, name) is not None, name
+
+
+def test_importing_the_package_loads_no_heavy_dependency():
+    # Lazy re-exports keep `import qmemristor.analysis` (and so every CLI call) cheap.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, qmemristor, qmemristor.analysis;"
+        "print(sorted(m for m in ('scipy.signal', 'matplotlib', 'qiskit', 'xarray')"
+        " if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONPATH": str(ROOT / "src")},
+    ).stdout.strip()
+    assert out == "[]"
