@@ -56,7 +56,7 @@ __all__ = [
 ]
 
 _SQRT2 = math.sqrt(2.0)
-_XTOL = 1e-14
+_EPS = float(np.finfo(float).eps)
 
 
 @dataclass(frozen=True)
@@ -146,35 +146,43 @@ def _scan_grid(p: NeuronParams) -> NDArray[np.float64]:
     return np.sort((p.x0 - xs) / c)
 
 
+def _brent(fn, a: float, b: float) -> float:
+    """Brent's method to full precision relative to the bracket's scale (also near V = 0)."""
+    scale = max(abs(a), abs(b), 1e-300)
+    return optimize.brentq(
+        lambda s: float(fn(np.array(s))), a, b, xtol=1e-15 * scale, rtol=4 * _EPS, maxiter=200
+    )
+
+
+def _opposite(a: float, b: float) -> bool:
+    """Strictly opposite signs (a product would underflow to 0 for tiny values)."""
+    return (a < 0 < b) or (b < 0 < a)
+
+
 def _critical_points(fn, dfn, grid: NDArray) -> list[float]:
-    """All roots of ``fn`` on the grid's span, using ``dfn`` to split cells with an extremum."""
-    d1 = fn(grid)
+    """All roots of ``fn`` on the grid's span.
+
+    Every cell where ``dfn`` changes sign is split at the extremum of ``fn`` inside it, so
+    ``fn`` is monotone on each refined cell (given at most one extremum per grid cell) and a
+    root is there exactly when the signs at its ends are opposite (or a value is 0).
+    """
     d2 = dfn(grid)
-    brackets: list[tuple[float, float]] = []
-    for k in range(grid.size - 1):
-        a, b = grid[k], grid[k + 1]
-        fa, fb = d1[k], d1[k + 1]
-        if d2[k] * d2[k + 1] < 0:  # fn has an extremum inside: split the cell there
-            e = optimize.brentq(lambda s: float(dfn(np.array(s))), a, b, xtol=_XTOL)
-            fe = float(fn(np.array(e)))
-            for lo, hi, flo, fhi in ((a, e, fa, fe), (e, b, fe, fb)):
-                if flo * fhi <= 0 and not (fhi == 0 and hi == b):
-                    brackets.append((lo, hi))
-        elif fa * fb <= 0 and not (fb == 0 and k + 1 < grid.size - 1):
-            brackets.append((a, b))
-    roots = []
-    for lo, hi in brackets:
-        flo = float(fn(np.array(lo)))
-        fhi = float(fn(np.array(hi)))
-        if flo == 0:
-            r = lo
-        elif fhi == 0:
-            r = hi
-        else:
-            r = optimize.brentq(lambda s: float(fn(np.array(s))), lo, hi, xtol=_XTOL)
-        if not roots or abs(r - roots[-1]) > 1e-12 * max(1.0, abs(r)):
-            roots.append(float(r))
-    return sorted(roots)
+    extra = [
+        _brent(dfn, grid[k], grid[k + 1])
+        for k in range(grid.size - 1)
+        if _opposite(d2[k], d2[k + 1])
+    ]
+    pts = np.unique(np.concatenate([grid, extra]))
+    vals = fn(pts)
+    roots = [float(v) for v in pts[vals == 0]]
+    for k in range(pts.size - 1):
+        if _opposite(vals[k], vals[k + 1]):
+            roots.append(_brent(fn, pts[k], pts[k + 1]))
+    out: list[float] = []
+    for r in sorted(roots):
+        if not out or abs(r - out[-1]) > 1e-12 * max(1.0, abs(r)):
+            out.append(float(r))
+    return out
 
 
 def fold_points(p: NeuronParams) -> list[Fold]:
@@ -204,12 +212,7 @@ def cusps(p: NeuronParams) -> list[Cusp]:
     out = []
     for k in range(grid.size - 1):
         if dpsi[1, k] < 0 <= dpsi[1, k + 1]:  # ψ'' from − to +: a local minimum of ψ'
-            v = optimize.brentq(
-                lambda s: float(psi_derivatives(np.array(s), q, (2,))[0]),
-                grid[k],
-                grid[k + 1],
-                xtol=_XTOL,
-            )
+            v = _brent(lambda s: psi_derivatives(s, q, (2,))[0], grid[k], grid[k + 1])
             slope = float(psi_derivatives(np.array(v), q, (1,))[0])
             if slope < 0:
                 r_m = -1.0 / slope
@@ -259,8 +262,8 @@ def _roots_on_pieces(p: NeuronParams, folds: list[float]) -> list[float]:
             r = a
         elif fb == 0:
             r = b
-        elif fa * fb < 0:
-            r = optimize.brentq(f, a, b, xtol=_XTOL, rtol=4 * np.finfo(float).eps)
+        elif _opposite(fa, fb):
+            r = _brent(f, a, b)
         else:
             continue
         if not roots or abs(r - roots[-1]) > 1e-12 * max(1.0, abs(r)):

@@ -33,12 +33,13 @@ import dataclasses
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ..errors import check_finite, check_nonnegative, check_positive, check_range
-from .device import FijTables, device_tables, evaluate, evaluate_orders
+from .device import FijTables, _scalar_orders, device_tables, evaluate, evaluate_orders
 
 __all__ = [
     "PARAM_NAMES",
@@ -114,15 +115,17 @@ class NeuronParams:
         for name, value in checked.items():
             object.__setattr__(self, name, value)
 
-    @property
+    @cached_property
     def tables(self) -> FijTables:
         """The cached F_ij tables for (l, λ)."""
         return device_tables(self.l, self.lam)
 
-    @property
+    @cached_property
     def pvec(self) -> NDArray[np.float64]:
-        """The flat parameter vector in the order :data:`PARAM_NAMES`."""
-        return np.array([getattr(self, n) for n in PARAM_NAMES])
+        """The flat parameter vector in the order :data:`PARAM_NAMES` (read-only)."""
+        vec = np.array([getattr(self, n) for n in PARAM_NAMES])
+        vec.setflags(write=False)
+        return vec
 
     def replace(self, **changes: float) -> NeuronParams:
         """A copy with some parameters changed (validated again)."""
@@ -176,8 +179,26 @@ def vector_field(y: ArrayLike, pvec: ArrayLike, tables: FijTables) -> NDArray[np
 
 
 def rhs(t: float, y: ArrayLike, p: NeuronParams) -> NDArray[np.float64]:
-    """dy/dt at time ``t`` (autonomous: ``t`` is unused) for ``solve_ivp(rhs, ..., args=(p,))``."""
-    return vector_field(y, p.pvec, p.tables)
+    """dy/dt at time ``t`` (autonomous: ``t`` is unused) for ``solve_ivp(rhs, ..., args=(p,))``.
+
+    ``y`` of shape (4,) takes a plain-Python path (~15 µs a call, for ODE solvers); any other
+    shape (..., 4) goes through :func:`vector_field`.
+    """
+    y = np.asarray(y, dtype=float)
+    if y.shape != (4,):
+        return vector_field(y, p.pvec, p.tables)
+    bx, by, bz, v = y.tolist()
+    f00, f01, f11 = _scalar_orders(p.tables, p.x0 - p.l * _SQRT2 * v, (0,))[0]
+    g = 0.5 * ((1 + bz) * f00 + 2 * bx * f01 + (1 - bz) * f11)
+    dv = p.v_in - (1 + p.r_m * g) * v
+    return np.array(
+        [
+            p.omega * by + 2 * dv * bz - p.gamma * bx,
+            -p.omega * bx - p.gamma * by,
+            -2 * dv * bx - p.alpha * p.gamma * (bz - p.z_t),
+            dv,
+        ]
+    )
 
 
 def _partials(y: ArrayLike, pvec: ArrayLike, tables: FijTables):
@@ -212,8 +233,30 @@ def jacobian_flat(y: ArrayLike, pvec: ArrayLike, tables: FijTables) -> NDArray[n
 
 
 def jacobian(y: ArrayLike, p: NeuronParams) -> NDArray[np.float64]:
-    """Analytic Jacobian of :func:`rhs` at ``y`` (..., 4) → (..., 4, 4)."""
-    return jacobian_flat(y, p.pvec, p.tables)
+    """Analytic Jacobian of :func:`rhs` at ``y`` (..., 4) → (..., 4, 4).
+
+    ``y`` of shape (4,) takes a plain-Python path (for implicit ODE solvers and stability).
+    """
+    y = np.asarray(y, dtype=float)
+    if y.shape != (4,):
+        return jacobian_flat(y, p.pvec, p.tables)
+    bx, _by, bz, v = y.tolist()
+    c = p.l * _SQRT2
+    (f00, f01, f11), (g00, g01, g11) = _scalar_orders(p.tables, p.x0 - c * v, (0, 1))
+    g = 0.5 * ((1 + bz) * f00 + 2 * bx * f01 + (1 - bz) * f11)
+    g_x = 0.5 * ((1 + bz) * g00 + 2 * bx * g01 + (1 - bz) * g11)
+    d = p.v_in - (1 + p.r_m * g) * v
+    d_x = -p.r_m * v * f01
+    d_z = -p.r_m * v * 0.5 * (f00 - f11)
+    d_v = -(1 + p.r_m * g) + p.r_m * v * c * g_x
+    return np.array(
+        [
+            [2 * bz * d_x - p.gamma, p.omega, 2 * d + 2 * bz * d_z, 2 * bz * d_v],
+            [-p.omega, -p.gamma, 0.0, 0.0],
+            [-2 * d - 2 * bx * d_x, 0.0, -2 * bx * d_z - p.alpha * p.gamma, -2 * bx * d_v],
+            [d_x, 0.0, d_z, d_v],
+        ]
+    )
 
 
 def jacobian_params(y: ArrayLike, pvec: ArrayLike, tables: FijTables) -> NDArray[np.float64]:
