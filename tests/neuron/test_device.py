@@ -31,7 +31,7 @@ def _grid(tables):
     """|x| ≤ 10 densely, plus both sides of the hand-over to the closed-form tail and beyond."""
     xt = tables.x_tail
     extra = xt * np.array([0.999, 1.001, 1.5, 3.0])
-    return np.concatenate([np.linspace(-10, 10, 41), np.linspace(-1, 1, 9), extra, -extra])
+    return np.concatenate([np.linspace(-10, 10, 81), np.linspace(-1, 1, 9), extra, -extra])
 
 
 @pytest.mark.parametrize(("l", "lam"), DEVICES)

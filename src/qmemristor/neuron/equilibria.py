@@ -135,10 +135,11 @@ def equilibrium_residual(v: ArrayLike, p: NeuronParams) -> NDArray[np.float64]:
 # --------------------------------------------------------------------------------------------
 # folds
 # --------------------------------------------------------------------------------------------
-def _scan_grid(p: NeuronParams) -> NDArray[np.float64]:
+def _scan_grid(p: NeuronParams, r_m: float | None = None) -> NDArray[np.float64]:
     """V grid covering every x_V at which R_m ψ'(V) can be non-negligible (see module doc)."""
     t = p.tables
-    reach = t.x_tail + (745.0 + math.log1p(p.r_m) + 50.0) / t.tail_a[0]
+    r_m = p.r_m if r_m is None else r_m
+    reach = t.x_tail + (745.0 + math.log1p(r_m) + 50.0) / t.tail_a[0]
     c = p.l * _SQRT2
     dx = max(p.l, p.lam) / 16.0
     n = math.ceil(2 * reach / dx) + 1
@@ -207,7 +208,7 @@ def cusps(p: NeuronParams) -> list[Cusp]:
     R_m and V_in of ``p`` are not used.  Sorted by V.
     """
     q = p.replace(r_m=0.0)
-    grid = _scan_grid(q.replace(r_m=1e6))
+    grid = _scan_grid(q, r_m=1e6)  # cusps beyond R_m = 1e6 are not looked for
     dpsi = psi_derivatives(grid, q, (1, 2))
     out = []
     for k in range(grid.size - 1):
