@@ -14,7 +14,7 @@ import typer
 
 from .._version import __version__
 from ..errors import DataFileError, ParameterError
-from . import memristor
+from . import memristor, neuron
 from ._common import new_app
 from .reproduce import reproduce
 
@@ -25,6 +25,7 @@ app = new_app(
     "Guo et al., PR Applied 18, 024082 (2022) and the memristive quantum neuron paper."
 )
 app.add_typer(memristor.app, name="memristor")
+app.add_typer(neuron.app, name="neuron")
 app.command("reproduce")(reproduce)
 
 

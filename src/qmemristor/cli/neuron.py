@@ -1,0 +1,172 @@
+"""``qmemristor neuron ...``: equilibria, folds, cusps and V_in ramps of Paper N's neuron."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+
+import typer
+
+from ._common import check_out, emit_json, info, new_app
+
+app = new_app("Paper N: the memristive quantum neuron (equilibria, folds, cusp, hysteresis).")
+
+# device options shared by every command (SPEC §N1 defaults)
+L_OPT = typer.Option(0.5, "--l", help="Oscillator width l > 0 (units of the half-gap L).")
+X0_OPT = typer.Option(0.8, "--x0", help="Shuttle offset x0 at V = 0 (units of L).")
+LAM_OPT = typer.Option(0.13, "--lam", help="Tunnelling length λ > 0 (units of L).")
+OMEGA_OPT = typer.Option(7.0, "--omega", help="Qubit frequency Ω (units of 1/τ_c).")
+ZT_OPT = typer.Option(1.0, "--z-t", help="Thermal polarisation Z_T ∈ [0, 1] (1: T = 0).")
+GAMMA_OPT = typer.Option(0.1, "--gamma", help="Dephasing rate Γ ≥ 0 (units of 1/τ_c).")
+ALPHA_OPT = typer.Option(1.0, "--alpha", help="α = γ_T/γ_φ ∈ [0, 2].")
+JSON_OPT = typer.Option(False, "--json", help="Print one JSON object on stdout.")
+
+
+class Side(str, Enum):
+    positive = "positive"
+    negative = "negative"
+
+
+def _params(**kw):
+    from ..neuron import NeuronParams
+
+    return NeuronParams(**kw)
+
+
+@app.command()
+def equilibria(
+    r_m: float = typer.Option(5.0, "--r-m", help="Load resistance R_m ≥ 0 (units of R_ext)."),
+    v_in: float = typer.Option(0.23, "--v-in", help="Input bias V_in."),
+    z_t: float = ZT_OPT,
+    gamma: float = GAMMA_OPT,
+    alpha: float = ALPHA_OPT,
+    omega: float = OMEGA_OPT,
+    l: float = L_OPT,
+    x0: float = X0_OPT,
+    lam: float = LAM_OPT,
+    as_json: bool = JSON_OPT,
+) -> None:
+    """All equilibria (0, 0, Z_T, V*) sorted by V, with Jacobian eigenvalues and stability."""
+    from ..neuron import equilibria as find
+
+    p = _params(
+        v_in=v_in, r_m=r_m, gamma=gamma, alpha=alpha, z_t=z_t, omega=omega, l=l, x0=x0, lam=lam
+    )
+    eqs = find(p)
+    if as_json:
+        emit_json(
+            {
+                "equilibria": [
+                    {
+                        "V": e.V,
+                        "stable": e.stable,
+                        "eigenvalues": [[z.real, z.imag] for z in e.eigenvalues],
+                    }
+                    for e in eqs
+                ]
+            }
+        )
+        return
+    info(f"{len(eqs)} equilibrium point(s) at V_in = {v_in:g}, R_m = {r_m:g}, Z_T = {z_t:g}:")
+    for e in eqs:
+        ev = ", ".join(f"{z.real:+.4g}{z.imag:+.4g}i" for z in e.eigenvalues)
+        info(f"  V* = {e.V:.10g}  {'stable  ' if e.stable else 'unstable'}  eigenvalues: {ev}")
+
+
+@app.command()
+def folds(
+    r_m: float = typer.Option(5.0, "--r-m", help="Load resistance R_m ≥ 0 (units of R_ext)."),
+    z_t: float = ZT_OPT,
+    omega: float = OMEGA_OPT,
+    l: float = L_OPT,
+    x0: float = X0_OPT,
+    lam: float = LAM_OPT,
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Fold (saddle-node) points: V where df/dV = 0 and the input V_in at which they occur."""
+    from ..neuron import fold_points
+
+    fs = fold_points(_params(r_m=r_m, z_t=z_t, omega=omega, l=l, x0=x0, lam=lam))
+    if as_json:
+        emit_json({"folds": [{"V": f.V, "v_in": f.v_in} for f in fs]})
+        return
+    if not fs:
+        info(f"no folds at R_m = {r_m:g}, Z_T = {z_t:g} (below the cusp)")
+    for f in fs:
+        info(f"fold at V = {f.V:.10g}, V_in = {f.v_in:.10g}")
+
+
+@app.command()
+def cusp(
+    z_t: float = ZT_OPT,
+    side: Side = typer.Option(
+        Side.positive, "--side", help="Cusp of the positive-V or negative-V hysteresis region."
+    ),
+    omega: float = OMEGA_OPT,
+    l: float = L_OPT,
+    x0: float = X0_OPT,
+    lam: float = LAM_OPT,
+    as_json: bool = JSON_OPT,
+) -> None:
+    """The cusp: the smallest R_m at which a pair of folds (hysteresis) appears on one side."""
+    from ..neuron import primary_cusp
+
+    c = primary_cusp(
+        _params(z_t=z_t, omega=omega, l=l, x0=x0, lam=lam),
+        sign=1 if side is Side.positive else -1,
+    )
+    if as_json:
+        emit_json({"r_m": c.r_m, "V": c.V, "v_in": c.v_in})
+        return
+    info(f"cusp at R_m = {c.r_m:.10g}, V = {c.V:.10g}, V_in = {c.v_in:.10g}")
+
+
+@app.command()
+def ramp(
+    r_m: float = typer.Option(8.0, "--r-m", help="Load resistance R_m ≥ 0 (units of R_ext)."),
+    v_in_min: float = typer.Option(0.0, "--v-in-min", help="Lowest input of the ramp."),
+    v_in_max: float = typer.Option(7.0, "--v-in-max", help="Highest input of the ramp."),
+    steps: int = typer.Option(201, "--steps", help="Inputs on the way up (≥ 2; as many down)."),
+    z_t: float = ZT_OPT,
+    gamma: float = typer.Option(1.0, "--gamma", help="Dephasing rate Γ ≥ 0 (units of 1/τ_c)."),
+    alpha: float = ALPHA_OPT,
+    omega: float = OMEGA_OPT,
+    l: float = L_OPT,
+    x0: float = X0_OPT,
+    lam: float = LAM_OPT,
+    out: Path | None = typer.Option(None, "--out", help="Write the dataset to this .nc file."),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Quasi-static V_in ramp up then down, following the equilibrium: the hysteretic jumps."""
+    from ..io import write_netcdf
+    from ..neuron import quasi_static_ramp, ramp_values
+
+    check_out(out)
+    p = _params(r_m=r_m, gamma=gamma, alpha=alpha, z_t=z_t, omega=omega, l=l, x0=x0, lam=lam)
+    ds = quasi_static_ramp(p, ramp_values(v_in_min, v_in_max, steps))
+    if out is not None:
+        write_netcdf(ds, out)
+    idx = [int(i) for i in ds.step.values[ds.jump.values]]
+    jumps = [
+        {"v_in": float(ds.v_in[i]), "V_from": float(ds.V[i - 1]), "V_to": float(ds.V[i])}
+        for i in idx
+    ]
+    if as_json:
+        emit_json(
+            {
+                "v_in": ds.v_in.values,
+                "V": ds.V.values,
+                "stable": [bool(s) for s in ds.stable.values],
+                "jumps": jumps,
+                "folds": [
+                    {"V": v, "v_in": u}
+                    for v, u in zip(ds.folds_V.values, ds.folds_v_in.values, strict=True)
+                ],
+            }
+        )
+        return
+    info(f"ramp of {ds.step.size} inputs between {v_in_min:g} and {v_in_max:g} at R_m = {r_m:g}")
+    for j in jumps:
+        info(f"  jump at V_in = {j['v_in']:.6g}: V {j['V_from']:.6g} → {j['V_to']:.6g}")
+    if out is not None:
+        info(f"wrote {out}")
