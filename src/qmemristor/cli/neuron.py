@@ -170,3 +170,8 @@ def ramp(
         info(f"  jump at V_in = {j['v_in']:.6g}: V {j['V_from']:.6g} → {j['V_to']:.6g}")
     if out is not None:
         info(f"wrote {out}")
+
+
+from .sweep import sweep  # noqa: E402  (`neuron sweep` lives in cli/sweep.py)
+
+app.command("sweep")(sweep)

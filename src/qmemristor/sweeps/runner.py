@@ -1,0 +1,352 @@
+"""Run a sweep: validate it, compute the missing chunks on an executor, store them as they come.
+
+- :func:`make_sweep` builds a validated :class:`~qmemristor.sweeps.grid.Sweep` (axis names
+  known to the model, no parameter both swept and fixed, every axis value accepted by the
+  model, options with defaults filled in).
+- :func:`run_sweep` computes it: with ``out=PATH.zarr`` chunk by chunk into a resumable store
+  (:mod:`qmemristor.sweeps.store`), otherwise in memory; returns the ``xarray.Dataset``.
+- Executors (the unit of work is a chunk; results come back to the caller, which writes):
+  :class:`LocalExecutor` — a thread pool on this machine (default: all cores; the neuron
+  kernel releases the GIL); :class:`DaskExecutor` — an existing ``distributed`` scheduler
+  (``address="tcp://HOST:PORT"``) or a ``LocalCluster`` it starts (``n_workers=N``).
+  Dask is imported only when a :class:`DaskExecutor` is used.
+
+Determinism: a chunk's results depend only on the specification and the chunk (the same
+points, evaluated in the same order by the same code), never on the executor, the number of
+workers or the completion order, so an interrupted and resumed sweep equals an uninterrupted
+one bit for bit.
+
+Test hook: if the environment variable ``QMEMRISTOR_SWEEP_EVAL_LOG`` names a file, every
+evaluated chunk appends one line with the flat indices of its points (to count evaluations).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..errors import ParameterError
+from .grid import DEFAULT_CHUNK_POINTS, Axis, Chunk, Sweep, default_chunk, parse_axis
+from .models import SweepModel, get_model
+from .store import MemoryResults, SweepStore
+
+__all__ = [
+    "EVAL_LOG_ENV",
+    "DaskExecutor",
+    "LocalExecutor",
+    "compute_chunk",
+    "make_sweep",
+    "run_sweep",
+]
+
+EVAL_LOG_ENV = "QMEMRISTOR_SWEEP_EVAL_LOG"
+ProgressFn = Callable[[int, int], None]
+
+
+# --------------------------------------------------------------------------------------------
+# specification
+# --------------------------------------------------------------------------------------------
+def make_sweep(
+    model: str | SweepModel,
+    axes: Sequence[Axis | str],
+    *,
+    fixed: Mapping[str, float] | None = None,
+    options: Mapping[str, Any] | None = None,
+    seed: int | None = None,
+    chunk: Sequence[int] | None = None,
+    chunk_points: int = DEFAULT_CHUNK_POINTS,
+) -> Sweep:
+    """A validated sweep of ``model`` over ``axes`` (``Axis`` or ``"NAME=START:STOP:NUM"``).
+
+    Parameters
+    ----------
+    model : str or SweepModel
+        ``"neuron"`` or any registered / given model.
+    axes : sequence
+        One or more axes; their names must be parameters of the model.
+    fixed : mapping, optional
+        Parameters held fixed (others take the model's defaults).  A name may not be both
+        swept and fixed.
+    options : mapping, optional
+        Numerical options of the model (for the neuron: the fields of
+        :class:`~qmemristor.sweeps.batch.BatchOptions`, e.g. ``t_end``).
+    seed : int, optional
+        Recorded in the attributes (and passed on to models that draw random numbers).
+    chunk : sequence of int, optional
+        Chunk shape; default: about ``chunk_points`` points, whole rows of the last axis.
+
+    Raises
+    ------
+    ParameterError
+        Unknown names (the message lists the valid ones), a parameter swept twice or swept
+        and fixed, an axis value the model rejects (e.g. α outside [0, 2]), bad options.
+    """
+    mdl = get_model(model)
+    parsed = tuple(a if isinstance(a, Axis) else parse_axis(a) for a in axes)
+    if not parsed:
+        raise ParameterError("a sweep needs at least one axis")
+    known = mdl.parameters
+    for a in parsed:
+        if a.name not in known:
+            raise ParameterError(
+                f"unknown axis parameter {a.name!r}; valid names: {', '.join(known)}"
+            )
+    names = [a.name for a in parsed]
+    if len(set(names)) != len(names):
+        raise ParameterError(f"the same parameter is on two axes ({', '.join(names)})")
+    given = dict(fixed or {})
+    for k in given:
+        if k not in known:
+            raise ParameterError(f"unknown parameter {k!r}; valid names: {', '.join(known)}")
+        if k in names:
+            raise ParameterError(f"{k} is both an axis and a fixed parameter; choose one")
+    full = {k: float(given.get(k, v)) for k, v in mdl.defaults.items() if k not in names}
+    if mdl.check_point is not None:
+        base = {**full, **{a.name: a.start for a in parsed}}
+        mdl.check_point(base)
+        for a in parsed:
+            for v in a.values:
+                try:
+                    mdl.check_point({**base, a.name: float(v)})
+                except ParameterError as exc:
+                    raise ParameterError(f"axis {a}: {exc}") from None
+    opts = dict(options or {})
+    if mdl.check_options is not None:
+        opts = mdl.check_options(opts)
+    shape = tuple(a.num for a in parsed)
+    chunk_shape = tuple(chunk) if chunk is not None else default_chunk(shape, chunk_points)
+    return Sweep(
+        model=mdl.name,
+        axes=parsed,
+        fixed=tuple(full.items()),
+        options=tuple(opts.items()),
+        seed=seed,
+        chunk=chunk_shape,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# one chunk
+# --------------------------------------------------------------------------------------------
+_PREPARED: set[str] = set()
+_PREPARE_LOCK = threading.Lock()
+
+
+def _prepare_once(model: SweepModel, sweep: Sweep) -> None:
+    """Run ``model.prepare`` once per process and fixed parameters (compiles, builds tables)."""
+    if model.prepare is None:
+        return
+    key = f"{model.name}:{sweep.to_json()}"
+    with _PREPARE_LOCK:
+        if key not in _PREPARED:
+            model.prepare(sweep.fixed_dict)
+            _PREPARED.add(key)
+
+
+def compute_chunk(
+    model: SweepModel, sweep: Sweep, chunk: Chunk
+) -> tuple[Chunk, dict[str, NDArray]]:
+    """Evaluate the points of one chunk: ``(chunk, {output: array of the chunk's shape})``.
+
+    The task every executor runs (a plain module-level function, so Dask can ship it).
+    """
+    _prepare_once(model, sweep)
+    params = sweep.chunk_parameters(chunk)
+    results = model.evaluate(params, sweep.options_dict)
+    out = {
+        o.name: np.asarray(results[o.name]).astype(o.dtype, copy=False).reshape(chunk.shape)
+        for o in model.outputs
+    }
+    log = os.environ.get(EVAL_LOG_ENV)
+    if log:
+        line = " ".join(str(i) for i in sweep.flat_indices(chunk)) + "\n"
+        with open(log, "a", encoding="ascii") as fh:  # one write per chunk (O_APPEND)
+            fh.write(line)
+    return chunk, out
+
+
+# --------------------------------------------------------------------------------------------
+# executors
+# --------------------------------------------------------------------------------------------
+class LocalExecutor:
+    """Chunks on a thread pool of this process (default: one thread per core).
+
+    Threads rather than processes: the neuron kernel is compiled with ``nogil=True``, so
+    threads run it in parallel without start-up, pickling or a second numba cache load
+    (see ``benchmarks/sweep_vs_scipy.py`` for the measured comparison).
+    """
+
+    def __init__(self, workers: int | None = None) -> None:
+        if workers is not None and (isinstance(workers, bool) or int(workers) < 1):
+            raise ParameterError(f"workers must be ≥ 1 (got {workers!r})")
+        self.workers = int(workers) if workers else (os.cpu_count() or 1)
+
+    def __enter__(self) -> LocalExecutor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def map(
+        self, model: SweepModel, sweep: Sweep, chunks: Iterable[Chunk]
+    ) -> Iterator[tuple[Chunk, dict[str, NDArray]]]:
+        """Results of ``compute_chunk`` as they complete (at most 2 × workers in flight)."""
+        todo = iter(chunks)
+        with ThreadPoolExecutor(max_workers=self.workers) as pool:
+            pending = set()
+            for c in todo:
+                pending.add(pool.submit(compute_chunk, model, sweep, c))
+                if len(pending) >= 2 * self.workers:
+                    break
+            while pending:
+                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for f in finished:
+                    yield f.result()
+                    nxt = next(todo, None)
+                    if nxt is not None:
+                        pending.add(pool.submit(compute_chunk, model, sweep, nxt))
+
+
+class DaskExecutor:
+    """Chunks on a Dask ``distributed`` cluster.
+
+    Parameters
+    ----------
+    address : str, optional
+        Scheduler of an existing cluster (``"tcp://HOST:PORT"``); its workers must be able to
+        import qmemristor (and the model's functions).
+    n_workers : int, optional
+        Without ``address``: start a ``LocalCluster`` with this many single-threaded worker
+        processes (closed on exit).
+    client : distributed.Client, optional
+        Use this client (and leave it open).
+    processes : bool
+        For the ``LocalCluster``: worker processes (default) or threads of this process.
+    """
+
+    def __init__(
+        self,
+        address: str | None = None,
+        *,
+        n_workers: int | None = None,
+        client: Any = None,
+        processes: bool = True,
+    ) -> None:
+        if sum(x is not None for x in (address, n_workers, client)) != 1:
+            raise ParameterError("give exactly one of a scheduler address, n_workers or a client")
+        if n_workers is not None and (isinstance(n_workers, bool) or int(n_workers) < 1):
+            raise ParameterError(f"workers must be ≥ 1 (got {n_workers!r})")
+        self.address = address
+        self.n_workers = n_workers
+        self.client = client
+        self.processes = processes
+        self._own: list[Any] = []
+
+    def __enter__(self) -> DaskExecutor:
+        if self.client is not None:
+            return self
+        from distributed import Client, LocalCluster
+
+        if self.address is not None:
+            try:
+                self.client = Client(self.address, timeout="10s")
+            except (OSError, TimeoutError) as exc:
+                raise OSError(f"cannot reach the Dask scheduler at {self.address}: {exc}") from exc
+            self._own = [self.client]
+        else:
+            cluster = LocalCluster(
+                n_workers=int(self.n_workers),
+                threads_per_worker=1,
+                processes=self.processes,
+                host="127.0.0.1",
+                dashboard_address=None,
+            )
+            self.client = Client(cluster)
+            self._own = [self.client, cluster]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for obj in self._own:
+            obj.close()
+        self._own = []
+
+    def map(
+        self, model: SweepModel, sweep: Sweep, chunks: Iterable[Chunk]
+    ) -> Iterator[tuple[Chunk, dict[str, NDArray]]]:
+        """Results of ``compute_chunk`` as they complete (at most 2 × workers in flight)."""
+        from distributed import as_completed
+
+        if self.client is None:
+            raise RuntimeError("use DaskExecutor as a context manager")
+        n = max(1, len(self.client.scheduler_info(n_workers=-1).get("workers", {})))
+        todo = iter(chunks)
+        first = [
+            self.client.submit(compute_chunk, model, sweep, c, pure=False)
+            for c, _ in zip(todo, range(2 * n), strict=False)
+        ]
+        queue = as_completed(first)
+        for fut in queue:
+            yield fut.result()
+            fut.release()
+            nxt = next(todo, None)
+            if nxt is not None:
+                queue.add(self.client.submit(compute_chunk, model, sweep, nxt, pure=False))
+
+
+# --------------------------------------------------------------------------------------------
+# run
+# --------------------------------------------------------------------------------------------
+def run_sweep(
+    sweep: Sweep,
+    *,
+    out: str | os.PathLike[str] | None = None,
+    executor: LocalExecutor | DaskExecutor | None = None,
+    model: SweepModel | None = None,
+    progress: ProgressFn | None = None,
+):
+    """Compute ``sweep`` and return its ``xarray.Dataset``.
+
+    Parameters
+    ----------
+    sweep : Sweep
+        From :func:`make_sweep`.
+    out : path, optional
+        A ``.zarr`` store: created if missing, else resumed (only chunks not yet done are
+        computed; a store of another sweep raises
+        :class:`~qmemristor.errors.DataFileError`).  Without it, results stay in memory.
+    executor : LocalExecutor or DaskExecutor, optional
+        Where chunks run (default: :class:`LocalExecutor` with all cores).
+    model : SweepModel, optional
+        The model, if it is not registered under ``sweep.model``.
+    progress : callable, optional
+        ``progress(points_done, points_total)`` after every stored chunk (and once at start).
+
+    Returns
+    -------
+    xarray.Dataset
+        One coordinate per axis, one variable per model output (``status`` among them);
+        attributes: fixed parameters, options, axes, specification, version and seed.
+    """
+    mdl = model if model is not None else get_model(sweep.model)
+    if mdl.name != sweep.model:
+        raise ParameterError(f"the sweep is for model {sweep.model!r}, not {mdl.name!r}")
+    results = SweepStore.open(out, sweep, mdl) if out is not None else MemoryResults(sweep, mdl)
+    todo = results.missing()
+    done = sweep.n_points - sum(c.size for c in todo)
+    if progress is not None:
+        progress(done, sweep.n_points)
+    if todo:
+        ex = executor if executor is not None else LocalExecutor()
+        with ex:
+            for chunk, res in ex.map(mdl, sweep, todo):
+                results.write(chunk, res)
+                done += chunk.size
+                if progress is not None:
+                    progress(done, sweep.n_points)
+    return results.to_dataset()
