@@ -84,8 +84,13 @@ class BatchOptions:
         Spacing of the uniform V samples over the window (for spectra and regimes).  The default
         0.05 resolves ω up to π/0.05 ≈ 63 (9 × Ω for Ω = 7).
     rtol, atol : float
-        Local error tolerances of the Dormand–Prince pair.  The defaults keep spans within 1e-3
-        of SciPy's DOP853 at rtol 1e-8 (``benchmarks/sweep_vs_scipy.py``, tests).
+        Local error tolerances of the Dormand–Prince pair.  rtol = 1e-4 keeps spans within
+        6e-5 of SciPy's DOP853 at rtol 1e-8 across regimes (steady, limit cycles, near Hopf
+        points, coexistence; ``benchmarks/sweep_vs_scipy.py`` and the tests); rtol = 1e-3
+        gives 5e-4.  atol sets the noise floor of a converged steady state (its span is
+        ~10 atol): 1e-9 keeps it far below the flatness threshold of
+        :func:`~qmemristor.analysis.spectra.classify_regime` (1e-6), which atol = 1e-7
+        would touch near Hopf points.
     h0 : float
         First trial step.
     max_step : float
@@ -103,7 +108,7 @@ class BatchOptions:
     transient: float | None = None
     dt_out: float = 0.05
     rtol: float = 1e-4
-    atol: float = 1e-7
+    atol: float = 1e-9
     h0: float = 1e-3
     max_step: float = 0.25
     max_steps: int = 2_000_000

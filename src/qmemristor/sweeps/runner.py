@@ -255,7 +255,7 @@ class DaskExecutor:
 
         if self.address is not None:
             try:
-                self.client = Client(self.address, timeout="10s")
+                self.client = Client(self.address, timeout="5s")
             except (OSError, TimeoutError) as exc:
                 raise OSError(f"cannot reach the Dask scheduler at {self.address}: {exc}") from exc
             self._own = [self.client]
@@ -264,6 +264,7 @@ class DaskExecutor:
                 n_workers=int(self.n_workers),
                 threads_per_worker=1,
                 processes=self.processes,
+                protocol="tcp://",
                 host="127.0.0.1",
                 dashboard_address=None,
             )
