@@ -17,7 +17,7 @@ import hashlib
 import json
 import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -284,10 +284,3 @@ def default_chunk(shape: tuple[int, ...], points: int = DEFAULT_CHUNK_POINTS) ->
         if take < shape[i]:
             break
     return tuple(chunk)
-
-
-def check_names(sweep_names: Mapping[str, Any], known: tuple[str, ...], what: str) -> None:
-    """Raise :class:`ParameterError` naming the valid parameters if a name is unknown."""
-    for name in sweep_names:
-        if name not in known:
-            raise ParameterError(f"unknown {what} {name!r}; valid names: {', '.join(known)}")

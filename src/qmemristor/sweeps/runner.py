@@ -108,8 +108,8 @@ def make_sweep(
             raise ParameterError(f"{k} is both an axis and a fixed parameter; choose one")
     full = {k: float(given.get(k, v)) for k, v in mdl.defaults.items() if k not in names}
     if mdl.check_point is not None:
-        base = {**full, **{a.name: a.start for a in parsed}}
-        mdl.check_point(base)
+        base = {**full, **{a.name: float(mdl.defaults[a.name]) for a in parsed}}
+        mdl.check_point(base)  # the fixed values (axes at their defaults)
         for a in parsed:
             for v in a.values:
                 try:

@@ -19,7 +19,6 @@ file system.
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Any
@@ -217,14 +216,3 @@ def _populate(group: Any, sweep: Sweep, model: SweepModel) -> None:
         compressors=None,
         attributes={"long_name": "1 when the chunk's results are stored"},
     )
-
-
-def spec_of_store(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """The sweep specification recorded in a store (for inspection)."""
-    import zarr
-
-    try:
-        group = zarr.open_group(str(path), mode="r", zarr_format=3)
-        return json.loads(group.attrs["sweep_spec"])
-    except Exception as exc:  # any failure: not one of our stores
-        raise DataFileError(f"{path} is not a readable sweep store") from exc
