@@ -1,5 +1,12 @@
 """Model-independent analysis: arrays in, numbers out (NumPy/SciPy only, no model imports)."""
 
+from .entanglement import (
+    EntanglementEvents,
+    concurrence,
+    entanglement_events,
+    spin_flip_singular_values,
+    wootters_quantity,
+)
 from .hysteresis import (
     form_factor,
     is_pinched,
@@ -13,6 +20,9 @@ from .hysteresis import (
 )
 
 __all__ = [
+    "EntanglementEvents",
+    "concurrence",
+    "entanglement_events",
     "form_factor",
     "is_pinched",
     "lobe_areas",
@@ -22,4 +32,6 @@ __all__ = [
     "period_slices",
     "pinch_offset",
     "shoelace_area",
+    "spin_flip_singular_values",
+    "wootters_quantity",
 ]
