@@ -180,7 +180,8 @@ def two_qubit_paulis(
         raise ParameterError("two-qubit tomography needs all nine settings xx, xy, ..., zz")
     if shots <= 0 or counts.shape[-2:] != (len(settings), 4):
         raise ParameterError("counts must have shape (..., 9, 4) and shots must be > 0")
-    if np.any(counts < 0) or np.any(np.abs(counts.sum(axis=-1) - shots) > 0):
+    # integer counts sum exactly; 1e-9 relative slack admits N·p computed in floating point
+    if np.any(counts < 0) or np.any(np.abs(counts.sum(axis=-1) - shots) > 1e-9 * shots):
         raise ParameterError("every setting's counts must be ≥ 0 and sum to shots")
     axes = "ixyz"
     parity0 = np.array([1, -1, 1, -1])  # (−1)^{c0}
