@@ -28,6 +28,11 @@ qubit 0 and memristor 2 is qubit 1; Qiskit is little-endian, so its 4×4 matrice
 :func:`two_qubit_to_paper` convert between the two; partial traces are always taken in the
 paper order (memristor 1 left).
 
+Rotations are those of the paper's Paulis: ``R_i(δ) = exp(−iδσi/2)``.  In Qiskit's Paulis
+that is ``RX(δ)``, ``RY(−δ)``, ``RZ(−δ)``, so the controlled rotations of the coupled
+memristors are Qiskit's ``CRX(δ)``, ``CRY(−δ)``, ``CRZ(−δ)`` (control qubit 0 = memristor 1),
+while ``σi⊗σi`` equals Qiskit's ``Pi⊗Pi`` (the signs square away): ``RXX/RYY/RZZ(2δ)``.
+
 Units: ħ = m = ω = 1 unless given; the memristor scale is ``k = sqrt(m ħ ω / 2)``.
 """
 

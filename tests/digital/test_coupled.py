@@ -323,3 +323,12 @@ def test_grid_and_setting_checks():
         coupled_protocol_circuit(proto, 1, "xq")
     with pytest.raises(ParameterError, match=r"index must be in \[0, 4\]"):
         coupled_protocol_circuit(proto, 5, "xx")
+
+
+def test_aer_paper_layout_refuses_a_statevector_that_cannot_fit(monkeypatch):
+    """8 steps in the paper layout: 2·8 + 2 = 18 qubits, a 4 MiB statevector."""
+    from qmemristor.digital import execute
+
+    monkeypatch.setattr(execute, "_memory_bytes", lambda: 2**19)  # a 512 KiB machine
+    with pytest.raises(ParameterError, match=r"18-qubit statevector of 4 MiB .* has 512 KiB"):
+        run_coupled_protocol(system(), PLUS, PLUS, time_grid(1, 8), backend="aer", layout="paper")

@@ -319,7 +319,9 @@ def propagate_coupled(protocol: CoupledProtocol) -> NDArray[np.complex128]:
     Each step's channel is built from the circuits' own operators — the Kraus operators of the
     collision circuit on each system (:func:`~.execute.collision_kraus`) and the ``Operator`` of
     the interaction circuit — as one 16×16 superoperator per step, applied in turn (linear in
-    the number of steps).
+    the number of steps).  Measured reason for not evolving Qiskit ``DensityMatrix`` objects:
+    600 steps take 1.64 s that way against 0.023 s here, same states to 7e-15
+    (``benchmarks/coupled_density.py``).
     """
     eye = np.eye(2)
     k1 = collision_kraus(protocol.phi[0])  # (n, 2, 2, 2): qubit 0

@@ -16,6 +16,10 @@ point) is independent and the variances add.  Neighbouring I estimates share σy
 their errors are correlated; the error bars are the marginal ones.  The finite difference also
 carries a discretisation bias (a few per cent of ``max|I|`` at 30 points per period) that the
 error bar does not include.
+
+Two coupled memristors are read out by two-qubit state tomography: nine settings ``b1 b2``
+(:func:`two_qubit_paulis`), linear inversion (:func:`density_from_paulis`) and the closest
+physical state (:func:`physical_density`, Smolin–Gambetta–Smith).
 """
 
 from __future__ import annotations
