@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from ..errors import ParameterError
+from ..errors import ParameterError, check_nonnegative
 from ._common import check_out, emit_json, info, new_app
 
 app = new_app("Paper M: the two-level quantum memristor.")
@@ -382,6 +382,8 @@ def coupled_cmd(
     from ..memristor import CoupledMemristors, Coupling, MemristorParams, time_grid
 
     check_out(out)
+    if gamma0_2 is not None:
+        check_nonnegative("--gamma0-2", gamma0_2)
     coupling = Coupling(interaction.strip().lower(), delta)
     s1, s2 = parse_state(state1, "--state1"), parse_state(state2, "--state2")
     system = CoupledMemristors(

@@ -25,7 +25,7 @@ def reproduce(
 
     from .. import figures
     from ..errors import ParameterError
-    from ..io import write_netcdf, write_png
+    from ..io import check_writable_dir, write_netcdf, write_png
 
     registry = figures.available()
     if name == "list":
@@ -38,7 +38,11 @@ def reproduce(
     specs = list(registry.values()) if name == "all" else [figures.get(name)]
     if out.exists() and not out.is_dir():
         raise ParameterError(f"--out must be a folder ({out} is a file)")
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OSError(f"cannot create folder {out}: {exc.strerror or exc}") from None
+    check_writable_dir(out / "probe")
     config = figures.FigureConfig(quick=quick, seed=seed)
     summary = []
     with Progress(
