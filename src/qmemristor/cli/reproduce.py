@@ -21,6 +21,7 @@ def reproduce(
 
     Use 'qmemristor reproduce list' to see the registered figures.
     """
+    from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from .. import figures
@@ -52,7 +53,7 @@ def reproduce(
         TimeElapsedColumn(),
         transient=True,
         disable=as_json,
-        console=None,
+        console=Console(stderr=True),
     ) as progress:
         task = progress.add_task("reproducing", total=len(specs))
         for spec in specs:
@@ -64,7 +65,9 @@ def reproduce(
             dt = time.perf_counter() - t0
             summary.append({"figure": spec.name, "seconds": dt, "png": str(png), "nc": str(nc)})
             if not as_json:
-                progress.console.print(f"{spec.name:18s} {dt:7.1f} s  {png}  {nc.name}")
+                progress.console.print(
+                    f"{spec.name:17s} {dt:7.1f} s  {png} (+ {nc.name})", soft_wrap=True
+                )
             progress.advance(task)
     if as_json:
         emit_json({"figures": summary, "quick": quick, "seed": seed})
