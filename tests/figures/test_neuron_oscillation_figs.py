@@ -40,8 +40,9 @@ def test_fig4_span_hopf_points_and_coexistence():
     v = ds.v_in.values
     span_up = ds.sweep_span.sel(direction="up").values
     osc_up = ds.sweep_regime.sel(direction="up").values == "oscillation"
-    # the up sweep oscillates exactly between the two Hopf points (quick grid: no point
-    # within 0.03 of either, so the adaptive durations settle every point)
+    # the up sweep oscillates exactly between the two Hopf points; the quick grid (step 0.15)
+    # has V_in = 3.3, 0.0086 below the second one, where the cycle (span 0.003) is reached in
+    # ~6/σ ≈ 830 < 1500 (the cap of the adaptive duration), σ = 0.84·0.0086
     np.testing.assert_array_equal(osc_up, (v > hs[0].value) & (v < hs[1].value))
     assert np.all(span_up[~osc_up] < 1e-6) and np.all(span_up[osc_up] > 1e-3)
     # the coexistence the sweeps find lies between the lower fold and the upper Hopf point

@@ -157,7 +157,8 @@ def _draw(ds: xr.Dataset, coexist):
             Line2D([], [], ls="", marker="*", color="k", ms=9, label="Hopf (supercritical)"),
             Line2D([], [], ls="", marker="D", mfc="white", mec="k", ms=5, label="fold"),
         ],
-        loc="lower right",
+        loc="upper left",
+        bbox_to_anchor=(0.0, 0.93),
         fontsize="x-small",
     )
     panel_label(axes[1], "(b)")
