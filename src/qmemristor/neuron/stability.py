@@ -315,7 +315,7 @@ class EquilibriumDiagram:
             }
         )
         attrs = {
-            **self.base.as_attrs(),
+            **{n: v for n, v in self.base.as_attrs().items() if n != k},
             "param": k,
             "bounds": list(self.bounds),
             "branch_ends": [f"{a}/{b}" for b_ in pts for a, b in [b_.ends]],
