@@ -246,7 +246,9 @@ def simulate(
     gamma: float = GAMMA_OPT,
     alpha: float = ALPHA_OPT,
     z_t: float = ZT_OPT,
-    t_end: float = typer.Option(400.0, "--t-end", help="Duration (units of τ_c), > 0."),
+    t_end: float = typer.Option(
+        600.0, "--t-end", help="Duration (units of τ_c), > 0; the cycle attracts at ≈0.045/τ_c."
+    ),
     transient: float | None = typer.Option(
         None, "--transient", help="Discarded start of the record (default: t_end/2)."
     ),
