@@ -98,8 +98,16 @@ def check_writable_dir(path: str | os.PathLike[str]) -> Path:
     parent = Path(path).expanduser().resolve().parent
     if not parent.is_dir():
         raise OSError(f"cannot write {path}: folder {parent} does not exist")
-    if not os.access(parent, os.W_OK):
-        raise OSError(f"cannot write {path}: folder {parent} is not writable")
+    # Probe with a real file: permission bits say nothing for root, and read-only mounts
+    # (or sysfs) refuse writes that os.access() allows.
+    probe = parent / f".{Path(path).name}.{os.getpid()}.{secrets.token_hex(4)}.probe"
+    try:
+        probe.touch(exist_ok=False)
+        probe.unlink()
+    except OSError as exc:
+        raise OSError(
+            f"cannot write {path}: folder {parent} is not writable ({exc.strerror or exc})"
+        ) from None
     return parent
 
 

@@ -161,10 +161,12 @@ def test_trajectories_stay_in_the_bloch_ball(
     states = np.concatenate([sol.y, sol.sol(np.linspace(0, 10, 1001))], axis=1)
     r2 = np.sum(states[:3] ** 2, axis=0)
     # exact flow: |r|² non-increasing on the sphere for α ≤ 2 (module docstring); DOP853 at
-    # rtol 1e-10 kept the excess ≤ 3e-16 in 30 random runs of 10 time units, so 1e-9 leaves
-    # room for the global error of ~1e3 steps without hiding a real escape (which grows
-    # at a rate ~Γ·(α−2)²/(4(α−1)) ~ 0.1 per unit time, see the next test)
-    assert r2.max() <= 1 + 1e-9
+    # rtol 1e-10 kept the excess ≤ 3e-16 in 30 random runs of 10 time units when Γ > 0, but
+    # with Γ = 0 |r| is only conserved (nothing pulls it back) and the local errors of ~1e3
+    # steps accumulate: 1.1e-9 measured (Γ = 0, Ω = 0.75, R_m = 8, V_in = 1.75, r0 = −x̂).
+    # 1e-8 covers that and still catches a real escape, which grows at a rate
+    # ~Γ·(α−2)²/(4(α−1)) ~ 0.1 per unit time (see the next test)
+    assert r2.max() <= 1 + 1e-8
 
 
 def test_alpha_above_two_leaves_the_bloch_ball():

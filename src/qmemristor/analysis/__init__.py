@@ -1,6 +1,7 @@
 """Model-independent analysis: arrays in, numbers out (NumPy/SciPy only, no model imports).
 
 * :mod:`.hysteresis` — loop geometry (form factor, lobes, pinch);
+* :mod:`.entanglement` — Wootters concurrence, sudden death and birth of entanglement;
 * :mod:`.vectorfield`, :mod:`.continuation`, :mod:`.bifurcation`, :mod:`.lyapunov` — equilibria
   and their bifurcations for any ``dx/dt = f(x, p)``: pseudo-arclength continuation, folds,
   Andronov–Hopf points and their first Lyapunov coefficient, fold and Hopf curves;
@@ -13,16 +14,19 @@ _EXPORTS = {
     "BifurcationCurve": "continuation",
     "Branch": "continuation",
     "ContinuationOptions": "continuation",
+    "EntanglementEvents": "entanglement",
     "HopfCoefficients": "lyapunov",
     "RegimeDiagnostics": "spectra",
     "SpecialPoint": "bifurcation",
     "VectorField": "vectorfield",
     "as_vector_field": "vectorfield",
     "classify_regime": "spectra",
+    "concurrence": "entanglement",
     "continue_equilibrium": "continuation",
     "continue_fold": "continuation",
     "continue_hopf": "continuation",
     "dominant_frequency": "spectra",
+    "entanglement_events": "entanglement",
     "first_lyapunov": "lyapunov",
     "fold_coefficient": "bifurcation",
     "form_factor": "hysteresis",
@@ -41,8 +45,10 @@ _EXPORTS = {
     "sampling_step": "spectra",
     "shoelace_area": "hysteresis",
     "span": "spectra",
+    "spin_flip_singular_values": "entanglement",
     "stationary_part": "spectra",
     "upcrossing_times": "spectra",
+    "wootters_quantity": "entanglement",
     "zero_crossing_frequency": "spectra",
 }
 

@@ -1,4 +1,5 @@
-"""``qmemristor neuron ...``: equilibria, folds, cusps and V_in ramps of Paper N's neuron."""
+"""``qmemristor neuron ...``: equilibria, folds, cusps, ramps, Hopf points, continuation and
+long-time simulation of Paper N's neuron."""
 
 from __future__ import annotations
 
@@ -9,7 +10,10 @@ import typer
 
 from ._common import check_out, emit_json, info, new_app
 
-app = new_app("Paper N: the memristive quantum neuron (equilibria, folds, cusp, hysteresis).")
+app = new_app(
+    "Paper N: the memristive quantum neuron (equilibria, folds, cusp, hysteresis, Hopf points, "
+    "continuation, self-oscillations)."
+)
 
 # device options shared by every command (SPEC §N1 defaults)
 L_OPT = typer.Option(0.5, "--l", help="Oscillator width l > 0 (units of the half-gap L).")
@@ -168,6 +172,205 @@ def ramp(
     info(f"ramp of {ds.step.size} inputs between {v_in_min:g} and {v_in_max:g} at R_m = {r_m:g}")
     for j in jumps:
         info(f"  jump at V_in = {j['v_in']:.6g}: V {j['V_from']:.6g} → {j['V_to']:.6g}")
+    if out is not None:
+        info(f"wrote {out}")
+
+
+# --------------------------------------------------------------------------------------------
+# stability and self-oscillations
+# --------------------------------------------------------------------------------------------
+LYAPUNOV_NOTE = (
+    "lyapunov is the first Lyapunov coefficient l1 = Re(c1)/ω with the critical eigenvector "
+    "normalised as <q,q> = 1 in (X, Y, Z, V); its sign decides (l1 < 0: supercritical)."
+)
+
+
+@app.command(epilog=LYAPUNOV_NOTE)
+def hopf(
+    r_m: float = typer.Option(5.0, "--r-m", help="Load resistance R_m ≥ 0 (units of R_ext)."),
+    gamma: float = GAMMA_OPT,
+    alpha: float = ALPHA_OPT,
+    z_t: float = ZT_OPT,
+    v_in_min: float = typer.Option(0.0, "--v-in-min", help="Lower end of the V_in window."),
+    v_in_max: float = typer.Option(10.0, "--v-in-max", help="Upper end of the V_in window."),
+    omega: float = OMEGA_OPT,
+    l: float = L_OPT,
+    x0: float = X0_OPT,
+    lam: float = LAM_OPT,
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Andronov–Hopf points along V_in, with ω and the first Lyapunov coefficient.
+
+    Every branch of equilibria crossing the window is continued (folds included); each Hopf
+    point is located by Newton's method on the Hopf system.
+    """
+    from ..neuron.stability import hopf_points
+
+    p = _params(r_m=r_m, gamma=gamma, alpha=alpha, z_t=z_t, omega=omega, l=l, x0=x0, lam=lam)
+    pts = hopf_points(p, "v_in", _window(v_in_min, v_in_max, "--v-in-min", "--v-in-max"))
+    if as_json:
+        emit_json({"hopf": [h.as_dict() for h in pts]})
+        return
+    if not pts:
+        info(f"no Hopf point for V_in in [{v_in_min:g}, {v_in_max:g}] at R_m = {r_m:g}")
+    for h in pts:
+        info(
+            f"Hopf at V_in = {h.value:.10g}: V = {h.V:.8g}, ω = {h.omega:.8g}, "
+            f"l1 = {h.lyapunov:.6g} ({h.criticality})"
+        )
+
+
+def _window(a: float, b: float, name_a: str, name_b: str) -> tuple[float, float]:
+    from ..errors import ParameterError, check_finite
+
+    a = check_finite(name_a, a)
+    b = check_finite(name_b, b)
+    if a == b:
+        raise ParameterError(f"{name_a} and {name_b} must differ (both are {a:g})")
+    return (a, b) if a < b else (b, a)
+
+
+class Method(str, Enum):
+    DOP853 = "DOP853"
+    RK45 = "RK45"
+    Radau = "Radau"
+    BDF = "BDF"
+    LSODA = "LSODA"
+    odeint = "odeint"
+
+
+@app.command()
+def simulate(
+    r_m: float = typer.Option(5.0, "--r-m", help="Load resistance R_m ≥ 0 (units of R_ext)."),
+    v_in: float = typer.Option(0.23, "--v-in", help="Input bias V_in."),
+    gamma: float = GAMMA_OPT,
+    alpha: float = ALPHA_OPT,
+    z_t: float = ZT_OPT,
+    t_end: float = typer.Option(
+        600.0, "--t-end", help="Duration (units of τ_c), > 0; the cycle attracts at ≈0.045/τ_c."
+    ),
+    transient: float | None = typer.Option(
+        None, "--transient", help="Discarded start of the record (default: t_end/2)."
+    ),
+    dt: float = typer.Option(0.01, "--dt", help="Output sampling step."),
+    method: Method = typer.Option(Method.DOP853, "--method", help="Integrator."),
+    rtol: float = typer.Option(1e-8, "--rtol", help="Relative tolerance."),
+    atol: float = typer.Option(1e-10, "--atol", help="Absolute tolerance."),
+    omega: float = OMEGA_OPT,
+    l: float = L_OPT,
+    x0: float = X0_OPT,
+    lam: float = LAM_OPT,
+    out: Path | None = typer.Option(None, "--out", help="Write the trajectory to this .nc file."),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Long-time simulation from near the equilibrium: regime, span, dominant frequency.
+
+    Starts at the smallest-|V| equilibrium plus a 1e-3 perturbation; the summary is taken on
+    t ≥ transient.  frequency is angular (rad per τ_c), of the dominant spectral peak of V;
+    null when the regime is steady.
+    """
+    from ..errors import ParameterError, check_nonnegative, check_positive
+    from ..io import write_netcdf
+    from ..neuron.dynamics import simulate as run
+
+    check_out(out)
+    check_positive("t_end", t_end)
+    for name, value in (("dt", dt), ("rtol", rtol), ("atol", atol)):
+        check_positive(name, value)
+    if transient is not None and check_nonnegative("transient", transient) >= t_end:
+        raise ParameterError(f"transient must be < t_end (got {transient:g} ≥ {t_end:g})")
+    p = _params(
+        v_in=v_in, r_m=r_m, gamma=gamma, alpha=alpha, z_t=z_t, omega=omega, l=l, x0=x0, lam=lam
+    )
+    if not as_json:
+        info(f"integrating to t = {t_end:g} with {method.value} ...")
+    sim = run(p, t_end, transient=transient, dt=dt, method=method.value, rtol=rtol, atol=atol)
+    if out is not None:
+        write_netcdf(sim.dataset, out)
+    s = sim.summary
+    if as_json:
+        emit_json(
+            {
+                "regime": s.regime,
+                "span": s.span,
+                "frequency": s.frequency,
+                "V_mean": s.V_mean,
+                "V_min": s.V_min,
+                "V_max": s.V_max,
+                "reason": s.reason,
+                "bloch_max": s.bloch_max,
+            }
+        )
+        return
+    info(f"regime: {s.regime} ({s.reason}); span = {s.span:.6g}, V_mean = {s.V_mean:.8g}")
+    if s.regime == "oscillation":
+        info(f"dominant angular frequency ω = {s.frequency:.8g}")
+    if out is not None:
+        info(f"wrote {out}")
+
+
+@app.command("continue", epilog=LYAPUNOV_NOTE)
+def continue_(
+    param: str = typer.Option("v_in", "--param", help="Parameter to continue in."),
+    start: float = typer.Option(..., "--from", help="One end of the parameter window."),
+    stop: float = typer.Option(..., "--to", help="The other end."),
+    v_in: float = typer.Option(0.23, "--v-in", help="Input bias V_in (if fixed)."),
+    r_m: float = typer.Option(5.0, "--r-m", help="Load resistance R_m (if fixed)."),
+    gamma: float = GAMMA_OPT,
+    alpha: float = ALPHA_OPT,
+    z_t: float = ZT_OPT,
+    omega: float = OMEGA_OPT,
+    l: float = L_OPT,
+    x0: float = X0_OPT,
+    lam: float = LAM_OPT,
+    out: Path | None = typer.Option(None, "--out", help="Write the branches to this .nc file."),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Continue the equilibria in one parameter: branches, stability, folds and Hopf points.
+
+    PARAM is one of v_in, r_m, gamma, alpha, z_t, omega, x0; the other parameters stay at
+    their options' values.
+    """
+    from ..io import write_netcdf
+    from ..neuron.stability import equilibrium_diagram, param_index
+
+    check_out(out)
+    param_index(param)
+    window = _window(start, stop, "--from", "--to")
+    p = _params(
+        v_in=v_in, r_m=r_m, gamma=gamma, alpha=alpha, z_t=z_t, omega=omega, l=l, x0=x0, lam=lam
+    )
+    d = equilibrium_diagram(p, param, window)
+    if out is not None:
+        write_netcdf(d.to_dataset(), out)
+    if as_json:
+        emit_json(
+            {
+                "param": param,
+                "branches": [
+                    {
+                        param: b.mu,
+                        "V": b.x[:, 3],
+                        "stable": [bool(s) for s in b.stable],
+                        "ends": list(b.ends),
+                    }
+                    for b in d.branches
+                ],
+                "folds": [f.as_dict() for f in d.folds],
+                "hopf": [h.as_dict() for h in d.hopf],
+            }
+        )
+        return
+    info(
+        f"{len(d.branches)} branch(es) of equilibria for {param} in [{window[0]:g}, {window[1]:g}]"
+    )
+    for f in d.folds:
+        info(f"  fold at {param} = {f.value:.10g}, V = {f.V:.8g}")
+    for h in d.hopf:
+        info(
+            f"  Hopf at {param} = {h.value:.10g}, V = {h.V:.8g}, ω = {h.omega:.8g}, "
+            f"l1 = {h.lyapunov:.6g} ({h.criticality})"
+        )
     if out is not None:
         info(f"wrote {out}")
 

@@ -21,11 +21,12 @@ def reproduce(
 
     Use 'qmemristor reproduce list' to see the registered figures.
     """
+    from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from .. import figures
     from ..errors import ParameterError
-    from ..io import write_netcdf, write_png
+    from ..io import check_writable_dir, write_netcdf, write_png
 
     registry = figures.available()
     if name == "list":
@@ -38,7 +39,11 @@ def reproduce(
     specs = list(registry.values()) if name == "all" else [figures.get(name)]
     if out.exists() and not out.is_dir():
         raise ParameterError(f"--out must be a folder ({out} is a file)")
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OSError(f"cannot create folder {out}: {exc.strerror or exc}") from None
+    check_writable_dir(out / "probe")
     config = figures.FigureConfig(quick=quick, seed=seed)
     summary = []
     with Progress(
@@ -48,7 +53,7 @@ def reproduce(
         TimeElapsedColumn(),
         transient=True,
         disable=as_json,
-        console=None,
+        console=Console(stderr=True),
     ) as progress:
         task = progress.add_task("reproducing", total=len(specs))
         for spec in specs:
@@ -60,7 +65,9 @@ def reproduce(
             dt = time.perf_counter() - t0
             summary.append({"figure": spec.name, "seconds": dt, "png": str(png), "nc": str(nc)})
             if not as_json:
-                progress.console.print(f"{spec.name:18s} {dt:7.1f} s  {png}  {nc.name}")
+                progress.console.print(
+                    f"{spec.name:17s} {dt:7.1f} s  {png} (+ {nc.name})", soft_wrap=True
+                )
             progress.advance(task)
     if as_json:
         emit_json({"figures": summary, "quick": quick, "seed": seed})

@@ -3,7 +3,9 @@
 Paper M's collisional model of the memristor (SPEC §M2): circuits in the paper's layout (one
 fresh ancilla per step) and a reset layout (one reused ancilla), backends from exact
 (``density``) through sampled shots and qiskit-aer to noisy fake IBM devices and real hardware,
-and estimates of ⟨σ⟩, ⟨V⟩, ⟨I⟩ with standard errors.
+and estimates of ⟨σ⟩, ⟨V⟩, ⟨I⟩ with standard errors.  Two coupled memristors (SPEC §M3):
+interaction gates (:mod:`.interactions`), the coupled protocol with two-qubit tomography
+(:mod:`.coupled`) and :func:`simulate_coupled`.
 """
 
 from .collision import (
@@ -23,12 +25,27 @@ from .collision import (
     steps_circuit,
     to_qasm3,
 )
+from .coupled import (
+    SETTINGS,
+    CoupledProtocol,
+    CoupledRun,
+    build_coupled_protocol,
+    coupled_outcome_probabilities,
+    coupled_protocol_circuit,
+    coupled_protocol_circuits,
+    coupled_step_circuit,
+    propagate_coupled,
+    run_coupled_protocol,
+)
 from .estimate import (
+    density_from_paulis,
     derivative_with_error,
     expectation_from_counts,
     gradient_weights,
     memristor_estimates,
     paper_expectations,
+    physical_density,
+    two_qubit_paulis,
 )
 from .execute import (
     BACKENDS,
@@ -41,38 +58,58 @@ from .execute import (
     propagate,
     run_protocol,
 )
-from .simulate import circuit_dataset, simulate_circuit
+from .interactions import gate_label, interaction_circuit, interaction_gate, interaction_matrix
+from .simulate import circuit_dataset, coupled_circuit_dataset, simulate_circuit, simulate_coupled
 
 __all__ = [
     "BACKENDS",
     "LAYOUTS",
     "OBSERVABLES",
+    "SETTINGS",
     "CircuitRun",
+    "CoupledProtocol",
+    "CoupledRun",
     "Layout",
     "Protocol",
+    "build_coupled_protocol",
     "build_protocol",
     "circuit_dataset",
     "circuit_stats",
     "collision_angle",
     "collision_kraus",
     "collision_step",
+    "coupled_circuit_dataset",
+    "coupled_outcome_probabilities",
+    "coupled_protocol_circuit",
+    "coupled_protocol_circuits",
+    "coupled_step_circuit",
+    "density_from_paulis",
     "derivative_with_error",
     "expectation_from_counts",
     "fake_backend",
     "fake_backend_names",
+    "gate_label",
     "get_layout",
     "gradient_weights",
     "initial_density",
+    "interaction_circuit",
+    "interaction_gate",
+    "interaction_matrix",
     "memristor_estimates",
     "outcome_probabilities",
     "paper_expectations",
+    "physical_density",
     "propagate",
+    "propagate_coupled",
     "protocol_circuit",
     "protocol_circuits",
     "readout_circuit",
+    "run_coupled_protocol",
     "run_protocol",
     "simulate_circuit",
+    "simulate_coupled",
     "state_preparation",
     "steps_circuit",
     "to_qasm3",
+    "two_qubit_paulis",
 ]

@@ -51,6 +51,7 @@ from ..memristor import InitialState, MemristorParams, kappa
 __all__ = [
     "LAYOUTS",
     "OBSERVABLES",
+    "BetweenFn",
     "Layout",
     "Protocol",
     "append_collision",
@@ -262,57 +263,73 @@ def state_preparation(state: InitialState) -> QuantumCircuit:
 # layouts
 # --------------------------------------------------------------------------------------------
 
-StepsFn = Callable[[QuantumCircuit, Qubit, Sequence[Qubit], NDArray[np.float64], bool], None]
-
-
-def _paper_steps(
-    qc: QuantumCircuit, system: Qubit, ancillas: Sequence[Qubit], phi: NDArray, barriers: bool
-) -> None:
-    for k, angle in enumerate(phi):
-        append_collision(qc, angle, system, ancillas[k])
-        if barriers:
-            qc.barrier()
-
-
-def _reset_steps(
-    qc: QuantumCircuit, system: Qubit, ancillas: Sequence[Qubit], phi: NDArray, barriers: bool
-) -> None:
-    if phi.size == 0:
-        return
-    (anc,) = ancillas
-    for k, angle in enumerate(phi):
-        append_collision(qc, angle, system, anc)
-        if k < phi.size - 1:  # the last ancilla is simply discarded
-            qc.reset(anc)
-        if barriers:
-            qc.barrier()
+#: Called after the collisions of step ``k`` (e.g. to append an interaction gate).
+BetweenFn = Callable[[QuantumCircuit, int], None]
 
 
 @dataclass(frozen=True)
 class Layout:
-    """How the collisions of ``i`` steps are laid out on qubits.
+    """How the collisions of ``i`` steps are laid out on qubits, for one or more systems.
 
     Attributes
     ----------
     name : str
     description : str
     needs_reset : bool
-        Whether the target must support mid-circuit ``reset``.
+        Whether the target must support mid-circuit ``reset``.  A layout with reset keeps one
+        ancilla per system and resets it after each step (except the last); one without uses
+        a fresh ancilla per step and system.
     """
 
     name: str
     description: str
     needs_reset: bool
-    _ancillas: Callable[[int], int]
-    _steps: StepsFn
 
     def num_ancillas(self, steps: int) -> int:
-        """Ancilla qubits for ``steps`` collisions."""
-        return self._ancillas(int(steps))
+        """Ancilla qubits *per system* for ``steps`` collisions."""
+        steps = int(steps)
+        if self.needs_reset:
+            return 1 if steps > 0 else 0
+        return steps
 
-    def num_qubits(self, steps: int, *, mixed: bool = False) -> int:
-        """Qubits of a circuit with ``steps`` collisions (system + ancillas + purifier)."""
-        return 1 + self.num_ancillas(steps) + int(mixed)
+    def num_qubits(self, steps: int, *, mixed: bool | int = False, systems: int = 1) -> int:
+        """Qubits of a circuit with ``steps`` collisions per system.
+
+        ``systems`` system qubits, their ancillas, and ``int(mixed)`` purifier qubits (one per
+        mixed initial state).
+        """
+        return systems * (1 + self.num_ancillas(steps)) + int(mixed)
+
+    def append_steps(
+        self,
+        qc: QuantumCircuit,
+        systems: Sequence[Qubit],
+        ancillas: Sequence[Sequence[Qubit]],
+        phis: Sequence[NDArray[np.float64]],
+        *,
+        between: BetweenFn | None = None,
+        barriers: bool = False,
+    ) -> None:
+        """Append the steps: at step ``k`` every system collides with its ancilla, then
+        ``between(qc, k)`` runs, then (reset layout) the ancillas are reset for the next step.
+
+        ``ancillas[s]`` are system ``s``'s ancillas (:meth:`num_ancillas` of them) and
+        ``phis[s]`` its collision angles; all systems take the same number of steps.
+        """
+        n = len(phis[0]) if phis else 0
+        if any(len(p) != n for p in phis) or not len(systems) == len(phis) == len(ancillas):
+            raise ParameterError("every system needs its ancillas and the same number of angles")
+        for k in range(n):
+            slot = 0 if self.needs_reset else k
+            for system, anc, phi in zip(systems, ancillas, phis, strict=True):
+                append_collision(qc, float(phi[k]), system, anc[slot])
+            if between is not None:
+                between(qc, k)
+            if self.needs_reset and k < n - 1:  # the last ancilla is simply discarded
+                for anc in ancillas:
+                    qc.reset(anc[0])
+            if barriers:
+                qc.barrier()
 
 
 #: The available layouts by name.
@@ -321,15 +338,11 @@ LAYOUTS: dict[str, Layout] = {
         "paper",
         "one fresh ancilla per step (Paper M, Fig. 3): i + 1 qubits at t_i",
         False,
-        lambda n: n,
-        _paper_steps,
     ),
     "reset": Layout(
         "reset",
         "one ancilla, reset after each collision and reused: 2 qubits for any number of steps",
         True,
-        lambda n: 1 if n > 0 else 0,
-        _reset_steps,
     ),
 }
 
@@ -379,7 +392,7 @@ def steps_circuit(phi: ArrayLike, layout: str | Layout = "paper") -> QuantumCirc
     lay = get_layout(layout)
     phi = np.atleast_1d(np.asarray(phi, dtype=float))
     qc, system, ancillas, _ = _registers(lay, phi.size, False, False)
-    lay._steps(qc, system, ancillas, phi, False)
+    lay.append_steps(qc, [system], [ancillas], [phi])
     qc.name = f"steps_{lay.name}_{phi.size}"
     return qc
 
@@ -409,7 +422,7 @@ def protocol_circuit(
     append_preparation(qc, protocol.state, system, purifier)
     if barriers:
         qc.barrier()
-    lay._steps(qc, system, ancillas, protocol.phi[:index], barriers)
+    lay.append_steps(qc, [system], [ancillas], [protocol.phi[:index]], barriers=barriers)
     append_readout(qc, protocol.lam[index], observable, system)
     if measure:
         qc.measure(system, qc.clbits[0])

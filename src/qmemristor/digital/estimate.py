@@ -16,9 +16,15 @@ point) is independent and the variances add.  Neighbouring I estimates share σy
 their errors are correlated; the error bars are the marginal ones.  The finite difference also
 carries a discretisation bias (a few per cent of ``max|I|`` at 30 points per period) that the
 error bar does not include.
+
+Two coupled memristors are read out by two-qubit state tomography: nine settings ``b1 b2``
+(:func:`two_qubit_paulis`), linear inversion (:func:`density_from_paulis`) and the closest
+physical state (:func:`physical_density`, Smolin–Gambetta–Smith).
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -28,11 +34,14 @@ from ..errors import ParameterError
 from .execute import CircuitRun
 
 __all__ = [
+    "density_from_paulis",
     "derivative_with_error",
     "expectation_from_counts",
     "gradient_weights",
     "memristor_estimates",
     "paper_expectations",
+    "physical_density",
+    "two_qubit_paulis",
 ]
 
 
@@ -132,3 +141,105 @@ def memristor_estimates(
         "dsigma_y_dt": dsy,
         "dsigma_y_dt_err": dsy_err,
     }
+
+
+# --------------------------------------------------------------------------------------------
+# two memristors: two-qubit state tomography
+# --------------------------------------------------------------------------------------------
+
+_PAULIS = {
+    "i": np.eye(2, dtype=complex),
+    "x": np.array([[0, 1], [1, 0]], dtype=complex),
+    "y": np.array([[0, -1j], [1j, 0]], dtype=complex),
+    "z": np.array([[1, 0], [0, -1]], dtype=complex),
+}
+
+
+def two_qubit_paulis(
+    counts: ArrayLike, shots: int, settings: Sequence[str]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Paper-basis Pauli expectations ``T_ij = ⟨σi⊗σj⟩`` (i, j ∈ 1, x, y, z) with standard errors.
+
+    Parameters
+    ----------
+    counts : array_like of int, shape (..., n_settings, 4)
+        Shots per outcome ``c0 + 2 c1`` (``c0`` = memristor 1) of each setting ``b1 b2``.
+    shots : int
+        Shots per circuit.
+    settings : sequence of str
+        The settings (all nine ``b1 b2``, ``b ∈ {x, y, z}``).
+
+    Returns
+    -------
+    T, T_err : ndarray, shape (..., 4, 4)
+        Index 0 is the identity (``T_00 = 1``, error 0).  A correlation ``⟨σa⊗σb⟩`` comes from
+        its one setting; a single-memristor ``⟨σa⊗1⟩`` pools the three settings that measure
+        memristor 1 in ``a`` (its marginal does not depend on what memristor 2 is measured
+        in), so its error is ``sqrt((1 − m²)/(3N))``.  Qiskit's Paulis become the paper's
+        with the signs of ``QISKIT_PAULI_SIGN`` (a product of two for correlations).
+    """
+    counts = np.asarray(counts, dtype=float)
+    settings = list(settings)
+    if sorted(settings) != sorted(a + b for a in "xyz" for b in "xyz"):
+        raise ParameterError("two-qubit tomography needs all nine settings xx, xy, ..., zz")
+    if shots <= 0 or counts.shape[-2:] != (len(settings), 4):
+        raise ParameterError("counts must have shape (..., 9, 4) and shots must be > 0")
+    # integer counts sum exactly; 1e-9 relative slack admits N·p computed in floating point
+    if np.any(counts < 0) or np.any(np.abs(counts.sum(axis=-1) - shots) > 1e-9 * shots):
+        raise ParameterError("every setting's counts must be ≥ 0 and sum to shots")
+    axes = "ixyz"
+    parity0 = np.array([1, -1, 1, -1])  # (−1)^{c0}
+    parity1 = np.array([1, 1, -1, -1])  # (−1)^{c1}
+    t = np.zeros((*counts.shape[:-2], 4, 4))
+    t_err = np.zeros_like(t)
+    t[..., 0, 0] = 1.0
+    single = [np.zeros((*counts.shape[:-2], 4)) for _ in range(2)]  # pooled sums per axis
+    for j, (b1, b2) in enumerate(settings):
+        c = counts[..., j, :]
+        s1, s2 = QISKIT_PAULI_SIGN[b1], QISKIT_PAULI_SIGN[b2]
+        corr = s1 * s2 * (c @ (parity0 * parity1)) / shots
+        i1, i2 = axes.index(b1), axes.index(b2)
+        t[..., i1, i2] = corr
+        t_err[..., i1, i2] = np.sqrt(np.clip(1 - corr**2, 0, None) / shots)
+        single[0][..., i1] += s1 * (c @ parity0)
+        single[1][..., i2] += s2 * (c @ parity1)
+    for a in (1, 2, 3):
+        n = 3 * shots  # each axis of each memristor is measured in three settings
+        m1, m2 = single[0][..., a] / n, single[1][..., a] / n
+        t[..., a, 0], t[..., 0, a] = m1, m2
+        t_err[..., a, 0] = np.sqrt(np.clip(1 - m1**2, 0, None) / n)
+        t_err[..., 0, a] = np.sqrt(np.clip(1 - m2**2, 0, None) / n)
+    return t, t_err
+
+
+def density_from_paulis(t: ArrayLike) -> NDArray[np.complex128]:
+    """Linear-inversion state ``ρ = ¼ Σ_ij T_ij σi⊗σj`` (paper order), shape ``(..., 4, 4)``.
+
+    Hermitian with trace 1, but with finite shots it may have small negative eigenvalues; see
+    :func:`physical_density`.
+    """
+    t = np.asarray(t, dtype=float)
+    basis = np.stack(
+        [np.stack([np.kron(_PAULIS[a], _PAULIS[b]) for b in "ixyz"]) for a in "ixyz"]
+    )  # (4, 4, 4, 4): (i, j, row, col)
+    return 0.25 * np.einsum("...ij,ijab->...ab", t, basis)
+
+
+def physical_density(rho: ArrayLike) -> NDArray[np.complex128]:
+    """The closest density matrix (Frobenius norm) to a Hermitian trace-1 ``rho`` (stack).
+
+    Smolin, Gambetta & Smith, PRL 108, 070502 (2012): keep the eigenvectors and project the
+    eigenvalues onto the probability simplex (Euclidean projection: sort, subtract the
+    common shift ``θ`` that restores trace 1, clip at 0).  Vectorised over the stack.
+    """
+    rho = np.asarray(rho, dtype=complex)
+    h = 0.5 * (rho + np.conj(np.swapaxes(rho, -1, -2)))
+    w, v = np.linalg.eigh(h)
+    u = w[..., ::-1]  # descending
+    css = np.cumsum(u, axis=-1)
+    j = np.arange(1, u.shape[-1] + 1)
+    ok = u - (css - 1) / j > 0
+    r = np.max(np.where(ok, j, 0), axis=-1)
+    theta = (np.take_along_axis(css, (r - 1)[..., None], axis=-1)[..., 0] - 1) / r
+    lam = np.clip(w - theta[..., None], 0.0, None)
+    return (v * lam[..., None, :]) @ np.conj(np.swapaxes(v, -1, -2))

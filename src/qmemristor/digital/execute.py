@@ -45,6 +45,7 @@ from qiskit.quantum_info import Operator
 from ..errors import ParameterError
 from ..memristor import InitialState, MemristorParams
 from .collision import (
+    Layout,
     Protocol,
     build_protocol,
     check_observables,
@@ -60,11 +61,13 @@ __all__ = [
     "BACKENDS",
     "CircuitRun",
     "collision_kraus",
+    "execute_circuits",
     "fake_backend",
     "fake_backend_names",
     "initial_density",
     "outcome_probabilities",
     "propagate",
+    "readout_basis",
     "resolve_backend_name",
     "run_protocol",
 ]
@@ -181,20 +184,25 @@ def initial_density(state: InitialState) -> NDArray[np.complex128]:
 
 
 @lru_cache(maxsize=4)
-def _readout_row_basis(observable: str) -> NDArray[np.complex128]:
-    """``(a, b)`` with row 0 of the readout operator ``R(λ)[0] = a + e^{iλ} b``.
+def readout_basis(observable: str) -> NDArray[np.complex128]:
+    """``(A, B)`` with the readout block's operator ``R(λ) = A + e^{iλ} B`` (2×2 each).
 
-    ``R(λ) = B·P(λ)`` with ``P(λ) = diag(1, e^{iλ})`` is affine in ``e^{iλ}``: two
+    ``R(λ) = B_obs·P(λ)`` with ``P(λ) = diag(1, e^{iλ})`` is affine in ``e^{iλ}``: two
     ``Operator`` evaluations give it at every λ, checked at a third angle.
     """
-    r0, rpi = (Operator(readout_circuit(lam, observable)).data[0] for lam in (0.0, math.pi))
+    r0, rpi = (Operator(readout_circuit(lam, observable)).data for lam in (0.0, math.pi))
     a, b = 0.5 * (r0 + rpi), 0.5 * (r0 - rpi)
     probe = 0.987
     if not np.allclose(
-        a + np.exp(1j * probe) * b, Operator(readout_circuit(probe, observable)).data[0], atol=1e-14
+        a + np.exp(1j * probe) * b, Operator(readout_circuit(probe, observable)).data, atol=1e-14
     ):
         raise RuntimeError("the readout circuit is not affine in e^{iλ}")
     return np.stack([a, b])
+
+
+def _readout_row_basis(observable: str) -> NDArray[np.complex128]:
+    """Row 0 of :func:`readout_basis` (outcome 0 of the system qubit)."""
+    return readout_basis(observable)[:, 0, :]
 
 
 def outcome_probabilities(
@@ -328,27 +336,36 @@ def _supports_reset(backend: Any) -> bool:
 # --------------------------------------------------------------------------------------------
 
 
-def _counts0_from_result(result: Any, n: int, shots: int) -> NDArray[np.int64]:
-    out = np.empty(n, dtype=np.int64)
+def _counts_from_result(result: Any, n: int, shots: int, nbits: int = 1) -> NDArray[np.int64]:
+    """Counts of every outcome of the ``nbits``-bit register, shape ``(n, 2**nbits)``.
+
+    Column ``c`` counts the outcome whose bits ``c[0], c[1], ...`` are those of the integer
+    ``c`` (``c[0]`` least significant, Qiskit's bitstring order).
+    """
+    out = np.zeros((n, 2**nbits), dtype=np.int64)
     for i in range(n):
         counts = result.get_counts(i)
-        out[i] = int(counts.get("0", 0))
-        if sum(counts.values()) != shots:  # pragma: no cover - backend misbehaviour
-            raise RuntimeError(f"circuit {i} returned {sum(counts.values())} shots, not {shots}")
+        for key, v in counts.items():
+            out[i, int(key.replace(" ", ""), 2)] += int(v)
+        if out[i].sum() != shots:  # pragma: no cover - backend misbehaviour
+            raise RuntimeError(f"circuit {i} returned {out[i].sum()} shots, not {shots}")
     return out
 
 
-def _counts0_from_sampler(result: Any, shots: int) -> NDArray[np.int64]:
-    out = np.empty(len(result), dtype=np.int64)
+def _counts_from_sampler(result: Any, shots: int, nbits: int = 1) -> NDArray[np.int64]:
+    """As :func:`_counts_from_result`, from a ``SamplerV2`` result (register ``c``)."""
+    out = np.zeros((len(result), 2**nbits), dtype=np.int64)
     for i, pub in enumerate(result):
-        counts = pub.data.c.get_int_counts()
-        out[i] = int(counts.get(0, 0))
-        if sum(counts.values()) != shots:  # pragma: no cover - backend misbehaviour
-            raise RuntimeError(f"circuit {i} returned {sum(counts.values())} shots, not {shots}")
+        for key, v in pub.data.c.get_int_counts().items():
+            out[i, int(key)] += int(v)
+        if out[i].sum() != shots:  # pragma: no cover - backend misbehaviour
+            raise RuntimeError(f"circuit {i} returned {out[i].sum()} shots, not {shots}")
     return out
 
 
-def _run_aer(circuits, *, shots: int, seed: int | None, method: str) -> NDArray[np.int64]:
+def _run_aer(
+    circuits, *, shots: int, seed: int | None, method: str, nbits: int = 1
+) -> NDArray[np.int64]:
     from qiskit.circuit.equivalence_library import SessionEquivalenceLibrary
     from qiskit.transpiler import PassManager
     from qiskit.transpiler.passes import BasisTranslator
@@ -373,7 +390,7 @@ def _run_aer(circuits, *, shots: int, seed: int | None, method: str) -> NDArray[
     result = sim.run(circuits, **opts).result()
     if not result.success:
         raise RuntimeError(f"Aer simulation failed: {result.status}")
-    return _counts0_from_result(result, len(circuits), shots)
+    return _counts_from_result(result, len(circuits), shots, nbits)
 
 
 def _transpile(circuits, backend: Any, seed: int | None, pass_manager: Any):
@@ -403,7 +420,7 @@ def _sampler_for(backend: Any, shots: int, seed: int | None):
     return BackendSamplerV2(backend=backend, options=opts)
 
 
-def _run_fake(circuits, device: Any, *, shots: int, seed: int | None):
+def _run_fake(circuits, device: Any, *, shots: int, seed: int | None, nbits: int = 1):
     """Transpile to ``device`` and run on ``AerSimulator.from_backend(device)`` (its noise)."""
     from qiskit_aer import AerSimulator
 
@@ -416,7 +433,7 @@ def _run_fake(circuits, device: Any, *, shots: int, seed: int | None):
     if not result.success:
         raise RuntimeError(f"noisy simulation of {device.name} failed: {result.status}")
     info = {"device": device.name, "max_depth": max(c.depth() for c in isa)}
-    return _counts0_from_result(result, len(isa), shots), info
+    return _counts_from_result(result, len(isa), shots, nbits), info
 
 
 def _check_reset(backend: Any, layout: Any) -> None:
@@ -436,6 +453,63 @@ def _is_backend(obj: Any) -> bool:
     from qiskit.providers import BackendV2
 
     return isinstance(obj, BackendV2)
+
+
+def execute_circuits(
+    build: Any,
+    backend: Any,
+    layout: Layout,
+    *,
+    shots: int,
+    seed: int | None,
+    pass_manager: Any,
+    aer_method: str | None,
+    info: dict[str, Any],
+    nbits: int = 1,
+) -> tuple[NDArray[np.int64], str]:
+    """Run measured circuits on a circuit-executing backend; counts of every outcome.
+
+    Shared by the single- and the coupled-memristor protocols.  ``build()`` returns the
+    circuits (called only after the backend is validated, so a bad name fails before any
+    circuit is built); each has one classical register ``c`` of ``nbits`` bits.  ``backend``
+    is ``"aer"``, ``"fake:NAME"``, a ``BackendV2`` or a ``SamplerV2``; ``info`` must hold
+    ``max_qubits`` and receives the simulator method or device.  Returns the counts, shape
+    ``(n_circuits, 2**nbits)`` (column = outcome as an integer, ``c[0]`` least significant),
+    and the backend's name for the record.
+    """
+    if isinstance(backend, str):
+        name = resolve_backend_name(backend)
+        if name in ("density", "sampled"):  # pragma: no cover - callers handle these
+            raise ParameterError(f"{name} does not run circuits")
+        device = fake_backend(name[5:]) if name.startswith("fake:") else None
+        if device is not None:
+            _check_reset(device, layout)
+        circuits = build()
+        if device is None:  # "aer"
+            method = aer_method or ("density_matrix" if layout.needs_reset else "automatic")
+            if method in ("automatic", "statevector"):
+                _check_statevector_memory(info["max_qubits"], layout.name)
+            info["method"] = method
+            counts = _run_aer(circuits, shots=shots, seed=seed, method=method, nbits=nbits)
+            return counts, name
+        counts, extra = _run_fake(circuits, device, shots=shots, seed=seed, nbits=nbits)
+        info.update(extra)
+        return counts, f"fake:{device.name}"
+    if _is_sampler(backend):
+        circuits = build()
+        if pass_manager is not None:
+            circuits = pass_manager.run(circuits)
+        result = backend.run([(c,) for c in circuits], shots=shots).result()
+        return _counts_from_sampler(result, shots, nbits), f"sampler:{type(backend).__name__}"
+    if _is_backend(backend):
+        _check_reset(backend, layout)
+        circuits = _transpile(build(), backend, seed, pass_manager)
+        result = _sampler_for(backend, shots, seed).run([(c,) for c in circuits]).result()
+        return _counts_from_sampler(result, shots, nbits), f"backend:{backend.name}"
+    raise ParameterError(
+        f"backend must be one of {', '.join(BACKENDS)}, a BackendV2 or a SamplerV2 "
+        f"(got {type(backend).__name__})"
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -509,38 +583,17 @@ def run_protocol(
             rng = np.random.default_rng(seed)
             counts = rng.binomial(shots, p0).astype(np.int64)
             return CircuitRun(protocol.t, obs, shots, counts, p0, name, lay.name, seed, info)
-        device = fake_backend(name[5:]) if name.startswith("fake:") else None
-        if device is not None:
-            _check_reset(device, lay)
-        circuits = protocol_circuits(protocol, lay, obs)
-        if device is None:  # "aer"
-            method = aer_method or ("density_matrix" if lay.needs_reset else "automatic")
-            if method in ("automatic", "statevector"):
-                _check_statevector_memory(info["max_qubits"], lay.name)
-            info["method"] = method
-            counts = _run_aer(circuits, shots=shots, seed=seed, method=method)
-        else:
-            counts, extra = _run_fake(circuits, device, shots=shots, seed=seed)
-            info.update(extra)
-            name = f"fake:{device.name}"
-    elif _is_sampler(backend):
-        circuits = protocol_circuits(protocol, lay, obs)
-        if pass_manager is not None:
-            circuits = pass_manager.run(circuits)
-        result = backend.run([(c,) for c in circuits], shots=shots).result()
-        counts = _counts0_from_sampler(result, shots)
-        name = f"sampler:{type(backend).__name__}"
-    elif _is_backend(backend):
-        _check_reset(backend, lay)
-        circuits = _transpile(protocol_circuits(protocol, lay, obs), backend, seed, pass_manager)
-        result = _sampler_for(backend, shots, seed).run([(c,) for c in circuits]).result()
-        counts = _counts0_from_sampler(result, shots)
-        name = f"backend:{backend.name}"
-    else:
-        raise ParameterError(
-            f"backend must be one of {', '.join(BACKENDS)}, a BackendV2 or a SamplerV2 "
-            f"(got {type(backend).__name__})"
-        )
+    counts, name = execute_circuits(
+        lambda: protocol_circuits(protocol, lay, obs),
+        backend,
+        lay,
+        shots=shots,
+        seed=seed,
+        pass_manager=pass_manager,
+        aer_method=aer_method,
+        info=info,
+    )
+    counts = counts[:, 0]
     return CircuitRun(
         protocol.t, obs, shots, counts.reshape(n_t, n_obs), None, name, lay.name, seed, info
     )

@@ -1,5 +1,20 @@
 """Paper M: the two-level quantum memristor (exact solution, Lindblad solver, observables)."""
 
+from .coupled import (
+    DEFAULT_DELTA,
+    FRAMES,
+    INTERACTIONS,
+    CoupledMemristors,
+    Coupling,
+    coupled_dataset,
+    coupled_rhs,
+    coupled_trajectories,
+    interaction_generator,
+    partial_trace,
+    product_density,
+    simulate_coupled_reference,
+    solve_coupled_lindblad,
+)
 from .exact import Trajectory, amplitude_damping_kraus, exact_density, exact_solution
 from .lindblad import solve_lindblad
 from .model import (
@@ -19,23 +34,36 @@ from .observables import current, derivative_on_grid, voltage
 from .simulate import simulate, trajectory_dataset
 
 __all__ = [
+    "DEFAULT_DELTA",
+    "FRAMES",
+    "INTERACTIONS",
     "CallableDecay",
     "ConstantDecay",
+    "CoupledMemristors",
+    "Coupling",
     "DecayProtocol",
     "InitialState",
     "MemristorParams",
     "PaperDrive",
     "Trajectory",
     "amplitude_damping_kraus",
+    "coupled_dataset",
+    "coupled_rhs",
+    "coupled_trajectories",
     "current",
     "derivative_on_grid",
     "exact_density",
     "exact_solution",
     "hamiltonian",
+    "interaction_generator",
     "kappa",
     "lindblad_rhs",
     "lindblad_superoperators",
+    "partial_trace",
+    "product_density",
     "simulate",
+    "simulate_coupled_reference",
+    "solve_coupled_lindblad",
     "solve_lindblad",
     "time_grid",
     "trajectory_dataset",

@@ -1,0 +1,486 @@
+"""Paper N, §N4: long-time simulation of the neuron: regime, span, spectrum, up/down sweeps.
+
+One trajectory of §N2 integrated with SciPy, sampled on a uniform grid, and summarised on its
+stationary part with the model-independent definitions of :mod:`qmemristor.analysis.spectra`
+(the batched sweeps of :mod:`qmemristor.sweeps` use the same conventions, so their numbers are
+comparable point by point).
+
+Conventions
+-----------
+*Integrator.*  ``scipy.integrate.solve_ivp`` with ``method="DOP853"``, ``rtol = 1e-8``,
+``atol = 1e-10`` by default (any ``solve_ivp`` method may be chosen; implicit ones get the
+analytic Jacobian), or ``method="odeint"``: ODEPACK's LSODA through
+``scipy.integrate.odeint``, same tolerances, whose step loop runs in Fortran.  The vector field
+is the numba-compiled kernel of :mod:`._kernels` when numba is installed (``compiled=False``
+or no numba: the plain-Python :func:`~.model.rhs`; same numbers to round-off).  Measured on
+one core for t_end = 400 on the cycle at V_in = 1.73 (``benchmarks/neuron_simulate.py``):
+DOP853 2.0 s with the compiled field, 3.0 s with the Python one (``solve_ivp``'s own per-step
+work dominates); ``odeint`` 0.33 s (×6 faster than the default, same span to 3e-8 relative);
+BDF and Radau with the analytic Jacobian 7× and 16× slower than the Python-field DOP853 — the
+system is not stiff (eigenvalues ≈ −Γ ± iΩ and −1…−3), so implicit methods only cost.
+Figures that need hundreds of runs use ``odeint``.
+
+*Output grid.*  ``t_k = k·dt`` for ``k = 0 … round(t_end/dt)``, ``dt = 0.01`` by default
+(dense output of the solver, not extra steps).  The sampled maximum of a sinusoid of angular
+frequency ω misses its peak by at most ``(ω dt)²/8`` relative: 6e-4 for ω ≈ 7.
+
+*Stationary part.*  The samples with ``t ≥ transient``; ``transient = t_end/2`` by default
+(:func:`qmemristor.analysis.stationary_part` with ``transient=None``).  On it:
+
+- ``regime`` — :func:`qmemristor.analysis.classify_regime` (four windows; read its docstring
+  for how t_end must grow near a Hopf point);
+- ``span`` — :func:`qmemristor.analysis.span` of V = V_max − V_min;
+- ``frequency`` — :func:`qmemristor.analysis.dominant_frequency` of V (angular, refined below
+  the bin width); NaN when the regime is ``"steady"`` (a flat signal has no peak);
+- ``V_mean``, ``V_min``, ``V_max``.
+
+*Initial state* (default).  The equilibrium (0, 0, Z_T, V*) with the smallest |V*| — the one
+an uncharged capacitor reaches when V_in is switched on slowly (the 1-D flow from V = 0 stops
+at the first root) — plus ``ε (1, 0, 0, 1)/√2`` with ε = ``perturbation`` = 1e-3; if this
+leaves the Bloch ball (Z_T = 1), the Bloch vector is scaled back onto the unit sphere.
+
+*Bloch ball.*  It is invariant for α ≤ 2 (:mod:`.model`); ``bloch_max`` = max |r(t)| over
+the record is returned so that callers can check it (≤ 1 up to the integration tolerance).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+
+import numpy as np
+import xarray as xr
+from numpy.typing import ArrayLike, NDArray
+from scipy import integrate
+
+from ..analysis.spectra import dominant_frequency, regime_diagnostics, span, stationary_part
+from ..errors import ParameterError, check_nonnegative, check_positive
+from ..io import provenance_attrs
+from .equilibria import equilibria
+from .model import PARAM_NAMES, STATE_NAMES, NeuronParams, jacobian, rhs
+
+__all__ = [
+    "METHODS",
+    "Simulation",
+    "StationarySummary",
+    "coexistence_intervals",
+    "initial_state",
+    "integrate_trajectory",
+    "simulate",
+    "summarize",
+    "sweep",
+]
+
+#: Integrators: the ``solve_ivp`` methods, and ``"odeint"`` (LSODA through odeint).
+METHODS = ("DOP853", "RK45", "RK23", "Radau", "BDF", "LSODA", "odeint")
+_IMPLICIT = ("Radau", "BDF", "LSODA")
+
+
+# --------------------------------------------------------------------------------------------
+# the vector field as the solvers see it
+# --------------------------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def _compiled_kernel():
+    """The numba kernel, or None when numba is not installed."""
+    try:
+        from ._kernels import rhs_kernel
+    except ImportError:  # pragma: no cover - numba is a dependency; keep working without it
+        return None
+    return rhs_kernel
+
+
+def _field(p: NeuronParams, compiled: bool):
+    """``f(t, y)`` for the solvers (compiled kernel if available and asked for)."""
+    kernel = _compiled_kernel() if compiled else None
+    if kernel is None:
+        return lambda t, y: rhs(t, y, p)
+    pvec = np.array(p.pvec)
+    args = (float(p.l), *p.tables.kernel_args())
+    return lambda t, y: kernel(y, pvec, *args)
+
+
+def integrate_trajectory(
+    p: NeuronParams,
+    y0: ArrayLike,
+    t: ArrayLike,
+    *,
+    method: str = "DOP853",
+    rtol: float = 1e-8,
+    atol: float = 1e-10,
+    compiled: bool = True,
+) -> NDArray[np.float64]:
+    """States (X, Y, Z, V) at the increasing times ``t`` (``t[0]`` is the initial time).
+
+    Returns shape ``(len(t), 4)``.  Raises RuntimeError if the solver fails.
+    """
+    if method not in METHODS:
+        raise ParameterError(f"unknown method {method!r}; choose one of: {', '.join(METHODS)}")
+    check_positive("rtol", rtol)
+    check_positive("atol", atol)
+    t = np.asarray(t, dtype=float)
+    y0 = np.asarray(y0, dtype=float)
+    f = _field(p, compiled)
+    if method == "odeint":
+        y, info = integrate.odeint(
+            f, y0, t, rtol=rtol, atol=atol, tfirst=True, full_output=True, mxstep=100_000
+        )
+        if info["message"] != "Integration successful.":
+            raise RuntimeError(f"odeint failed: {info['message']}")
+        return y
+    jac = (lambda _t, y: jacobian(y, p)) if method in _IMPLICIT else None
+    sol = integrate.solve_ivp(
+        f,
+        (t[0], t[-1]),
+        y0,
+        method=method,
+        t_eval=t,
+        rtol=rtol,
+        atol=atol,
+        **({"jac": jac} if jac is not None else {}),
+    )
+    if sol.status != 0:
+        raise RuntimeError(f"{method} failed at t = {sol.t[-1]:g}: {sol.message}")
+    return sol.y.T
+
+
+def initial_state(p: NeuronParams, perturbation: float = 1e-3) -> NDArray[np.float64]:
+    """The default initial state: the smallest-|V| equilibrium, perturbed (module docstring)."""
+    eps = check_nonnegative("perturbation", perturbation)
+    eq = min(equilibria(p), key=lambda e: abs(e.V))
+    return _into_ball(eq.state + eps * np.array([1.0, 0.0, 0.0, 1.0]) / math.sqrt(2.0))
+
+
+# --------------------------------------------------------------------------------------------
+# stationary summary
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class StationarySummary:
+    """What the stationary part of V(t) shows (definitions in the module docstring).
+
+    Attributes
+    ----------
+    regime : str
+        ``"steady"`` or ``"oscillation"``.
+    reason : str
+        The rule of :func:`~qmemristor.analysis.regime_diagnostics` that decided.
+    span : float
+        V_max − V_min on the stationary part.
+    frequency : float
+        Angular frequency of the dominant spectral peak of V (NaN if steady).
+    V_mean, V_min, V_max : float
+    decay_ratio : float
+        Amplitude ratio of the last two windows (1: sustained; < 1: decaying).
+    bloch_max : float
+        max |(X, Y, Z)| over the whole record (NaN if only V was given).
+    """
+
+    regime: str
+    reason: str
+    span: float
+    frequency: float
+    V_mean: float
+    V_min: float
+    V_max: float
+    decay_ratio: float
+    bloch_max: float = math.nan
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def summarize(
+    t: ArrayLike,
+    V: ArrayLike,
+    *,
+    transient: float | None = None,
+    bloch: ArrayLike | None = None,
+) -> StationarySummary:
+    """Regime, span, dominant frequency and mean of a uniformly sampled V(t).
+
+    ``transient`` is the duration discarded at the start (default: half the record);
+    ``bloch`` (optional, shape (N, 3)) gives ``bloch_max``.
+    """
+    t = np.asarray(t, dtype=float)
+    V = np.asarray(V, dtype=float)
+    diag = regime_diagnostics(t, V, transient=transient)
+    ts, vs = stationary_part(t, V, transient)
+    regime = str(diag.regime)
+    freq = float(dominant_frequency(ts, vs)) if regime == "oscillation" else math.nan
+    bmax = math.nan if bloch is None else float(np.max(np.linalg.norm(bloch, axis=-1)))
+    return StationarySummary(
+        regime=regime,
+        reason=str(diag.reason),
+        span=float(span(vs)),
+        frequency=freq,
+        V_mean=float(vs.mean()),
+        V_min=float(vs.min()),
+        V_max=float(vs.max()),
+        decay_ratio=float(diag.ratio),
+        bloch_max=bmax,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# one trajectory
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Simulation:
+    """A simulated trajectory and its stationary summary.
+
+    Attributes
+    ----------
+    dataset : xarray.Dataset
+        ``X``, ``Y``, ``Z``, ``V`` on the uniform time grid ``t``; attributes: parameters,
+        integrator settings, the initial state and the summary, with provenance.
+    summary : StationarySummary
+    """
+
+    dataset: xr.Dataset
+    summary: StationarySummary
+
+    @property
+    def final_state(self) -> NDArray[np.float64]:
+        """(X, Y, Z, V) at t_end (to continue a sweep from)."""
+        return np.array([float(self.dataset[n][-1]) for n in STATE_NAMES])
+
+
+def _time_grid(t_end: float, dt: float) -> NDArray[np.float64]:
+    t_end = check_positive("t_end", t_end)
+    dt = check_positive("dt", dt)
+    n = round(t_end / dt)
+    if n < 16:
+        raise ParameterError(f"t_end/dt = {t_end / dt:g} gives too few samples (need ≥ 16)")
+    if n > 50_000_000:
+        raise ParameterError(f"t_end/dt = {n} samples is too many (≤ 5e7)")
+    return np.arange(n + 1) * dt
+
+
+def simulate(
+    p: NeuronParams,
+    t_end: float,
+    *,
+    y0: ArrayLike | None = None,
+    dt: float = 0.01,
+    transient: float | None = None,
+    method: str = "DOP853",
+    rtol: float = 1e-8,
+    atol: float = 1e-10,
+    perturbation: float = 1e-3,
+    compiled: bool = True,
+) -> Simulation:
+    """Integrate the neuron from ``y0`` to ``t_end`` and summarise its stationary regime.
+
+    Parameters
+    ----------
+    p : NeuronParams
+    t_end : float
+        Duration (units of τ_c), > 0.
+    y0 : array_like, shape (4,), optional
+        Initial (X, Y, Z, V), inside the Bloch ball; default :func:`initial_state`.
+    dt : float
+        Output sampling step (default 0.01).
+    transient : float, optional
+        Discarded duration, in [0, t_end); default t_end/2.
+    method, rtol, atol, compiled
+        Integrator (module docstring; :data:`METHODS`).
+    perturbation : float
+        ε of the default initial state.
+
+    Returns
+    -------
+    Simulation
+    """
+    t = _time_grid(t_end, dt)
+    if transient is not None:
+        transient = check_nonnegative("transient", transient)
+        if transient >= t[-1]:
+            raise ParameterError(f"transient must be < t_end (got {transient:g} ≥ {t[-1]:g})")
+    if y0 is None:
+        y0 = initial_state(p, perturbation)
+    y0 = _check_state(y0)
+    y = integrate_trajectory(p, y0, t, method=method, rtol=rtol, atol=atol, compiled=compiled)
+    summ = summarize(t, y[:, 3], transient=transient, bloch=y[:, :3])
+    settings = {
+        "method": method,
+        "rtol": rtol,
+        "atol": atol,
+        "dt": dt,
+        "t_end": float(t[-1]),
+        "transient": float(t[-1] / 2 if transient is None else transient),
+        "y0": y0,
+    }
+    attrs = provenance_attrs(
+        {**p.as_attrs(), **settings, **{f"summary_{k}": v for k, v in summ.as_dict().items()}}
+    )
+    data = {n: ("t", y[:, j]) for j, n in enumerate(STATE_NAMES)}
+    ds = xr.Dataset(data, coords={"t": ("t", t, {"units": "tau_c"})}, attrs=attrs)
+    ds["V"].attrs["long_name"] = "voltage across the device"
+    return Simulation(dataset=ds, summary=summ)
+
+
+#: An initial Bloch vector up to this far outside the ball (integration error of a previous
+#: run ending on the sphere) is scaled back onto it; further out is an error.
+_BALL_SLACK = 1e-6
+
+
+def _check_state(y0: ArrayLike) -> NDArray[np.float64]:
+    y = np.array(y0, dtype=float)
+    if y.shape != (4,) or not np.all(np.isfinite(y)):
+        raise ParameterError(f"y0 must be 4 finite numbers (X, Y, Z, V) (got {y0!r})")
+    r = float(np.linalg.norm(y[:3]))
+    if r > 1.0 + _BALL_SLACK:
+        raise ParameterError(f"the initial Bloch vector must have |r| ≤ 1 (got {r:.10g})")
+    return _into_ball(y)
+
+
+# --------------------------------------------------------------------------------------------
+# sweeps that continue from the previous state
+# --------------------------------------------------------------------------------------------
+_SWEEP_VARS = ("span", "frequency", "V_mean", "V_min", "V_max", "decay_ratio", "bloch_max")
+
+
+def sweep(
+    p: NeuronParams,
+    param: str,
+    values: ArrayLike,
+    t_end: float,
+    *,
+    directions: tuple[str, ...] = ("up", "down"),
+    y0: ArrayLike | None = None,
+    kick: float = 1e-3,
+    max_t_end: float | None = None,
+    relax: float = 20.0,
+    progress=None,
+    **sim_kw,
+) -> xr.Dataset:
+    """Sweep one parameter up (and back down), each run starting from the previous final state.
+
+    The ``"up"`` run visits ``values`` (strictly increasing) in order, starting from ``y0``
+    (default :func:`initial_state` at the first value); the ``"down"`` run visits them in
+    reverse, starting from the final state of the up run (or from :func:`initial_state` at
+    the last value if it runs alone).  Each point is one :func:`simulate` with the keyword
+    arguments ``sim_kw`` (``dt``, ``transient``, ``method``, ``rtol``, ``atol``,
+    ``compiled``).  Where the two runs end in different regimes, a steady state and a limit
+    cycle coexist (:func:`coexistence_intervals`).
+
+    Two rules keep a finite sweep from lagging behind the attractors:
+
+    - *kick*: each continued state gets ``kick·(1, 0, 0, 1)/√2`` added (and is scaled back
+      into the Bloch ball if needed) — a stand-in for noise, without which a run that has
+      converged to an equilibrium would stay at it for a long time after it lost stability
+      (delayed bifurcation);
+    - *critical slowing down*: with ``max_t_end`` given, the duration at each point is
+      ``min(max_t_end, max(t_end, relax/|σ|))`` where σ is the largest real part of the
+      Jacobian eigenvalues at the equilibrium nearest (in V) to the starting state — near a
+      Hopf point σ → 0 and growth or decay take ~1/|σ|.
+
+    Parameters
+    ----------
+    progress : callable, optional
+        Called with no argument after each point (e.g. to advance a progress bar).
+
+    Returns
+    -------
+    xarray.Dataset
+        On dimensions ``(direction, <param>)``: ``regime`` (str), ``span``, ``frequency``,
+        ``V_mean``, ``V_min``, ``V_max``, ``decay_ratio``, ``bloch_max``, ``t_end``;
+        attributes with the parameters, settings and ``coexistence`` (flat list of interval
+        ends).
+    """
+    if param not in PARAM_NAMES:
+        raise ParameterError(
+            f"unknown parameter {param!r}; choose one of: {', '.join(PARAM_NAMES)}"
+        )
+    vals = np.asarray(values, dtype=float).reshape(-1)
+    if vals.size < 2 or not np.all(np.isfinite(vals)) or not np.all(np.diff(vals) > 0):
+        raise ParameterError("sweep values must be ≥ 2 finite, strictly increasing numbers")
+    for d in directions:
+        if d not in ("up", "down"):
+            raise ParameterError(f"directions must be 'up' and/or 'down' (got {d!r})")
+    check_positive("t_end", t_end)
+    kick = check_nonnegative("kick", kick)
+    if max_t_end is not None:
+        check_positive("max_t_end", max_t_end)
+    check_positive("relax", relax)
+    points = [p.replace(**{param: float(v)}) for v in vals]  # validates every value first
+    names = (*_SWEEP_VARS, "t_end")
+    out = {name: np.full((len(directions), vals.size), np.nan) for name in names}
+    regime = np.full((len(directions), vals.size), "", dtype=object)
+    state = None if y0 is None else _check_state(y0)
+    push = kick * np.array([1.0, 0.0, 0.0, 1.0]) / math.sqrt(2.0)
+    for i, d in enumerate(directions):
+        order = range(vals.size) if d == "up" else range(vals.size - 1, -1, -1)
+        if state is None:
+            state = initial_state(points[next(iter(order))], sim_kw.get("perturbation", 1e-3))
+        else:
+            state = _into_ball(state + push)
+        for n, j in enumerate(order):
+            if n:
+                state = _into_ball(state + push)
+            duration = t_end
+            if max_t_end is not None:
+                duration = min(max_t_end, max(t_end, relax / _leading_rate(points[j], state)))
+            sim = simulate(points[j], duration, y0=state, **sim_kw)
+            state = sim.final_state
+            s = sim.summary
+            regime[i, j] = s.regime
+            for name in _SWEEP_VARS:
+                out[name][i, j] = getattr(s, name)
+            out["t_end"][i, j] = duration
+            if progress is not None:
+                progress()
+    dims = ("direction", param)
+    ds = xr.Dataset(
+        {"regime": (dims, regime.astype(str)), **{k: (dims, v) for k, v in out.items()}},
+        coords={"direction": list(directions), param: vals},
+    )
+    ds["t_end"].attrs["long_name"] = "duration of the run at this point"
+    ds.attrs = provenance_attrs(
+        {
+            **{k: v for k, v in p.as_attrs().items() if k != param},
+            "swept": param,
+            "t_end_min": float(t_end),
+            "max_t_end": "none" if max_t_end is None else float(max_t_end),
+            "relax": relax,
+            "kick": kick,
+            **sim_kw,
+            "coexistence": [x for iv in coexistence_intervals(ds) for x in iv],
+        }
+    )
+    return ds
+
+
+def _into_ball(y: NDArray) -> NDArray:
+    r = float(np.linalg.norm(y[:3]))
+    if r > 1.0:
+        y = y.copy()
+        y[:3] /= r
+    return y
+
+
+def _leading_rate(p: NeuronParams, state: NDArray) -> float:
+    """|largest real part| of the eigenvalues at the equilibrium nearest to ``state`` in V."""
+    eq = min(equilibria(p), key=lambda e: abs(e.V - state[3]))
+    return max(abs(float(eq.eigenvalues.real.max())), 1e-12)
+
+
+def coexistence_intervals(ds: xr.Dataset) -> list[tuple[float, float]]:
+    """Runs of consecutive swept values where the up and down regimes differ, ``(first, last)``.
+
+    Empty unless ``ds`` (from :func:`sweep`) has both directions.
+    """
+    if "up" not in ds.direction or "down" not in ds.direction:
+        return []
+    param = next(d for d in ds.regime.dims if d != "direction")
+    vals = ds[param].values
+    differ = ds.regime.sel(direction="up").values != ds.regime.sel(direction="down").values
+    out, start = [], None
+    for j, flag in enumerate(differ):
+        if flag and start is None:
+            start = j
+        if start is not None and (not flag or j == differ.size - 1):
+            end = j if flag else j - 1
+            out.append((float(vals[start]), float(vals[end])))
+            start = None
+    return out

@@ -1,0 +1,77 @@
+"""Every row of docs/errors.md, run through the CLI: one line on stderr, exit 2, nothing left."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import assert_one_line_error
+
+ROOT = Path(__file__).resolve().parents[2]
+ROW = re.compile(r"^\| *([^|]+?) *\| *(.+?) *\| *`([^`]+)` *\| *(.+?) *\|$")
+
+
+def table_rows() -> list[tuple[str, str, str, str]]:
+    rows = []
+    for line in (ROOT / "docs" / "errors.md").read_text().splitlines():
+        m = ROW.match(line)
+        if m:
+            command, what, args, message = m.groups()
+            rows.append((command, what, args, message.replace("\\|", "|")))
+    return rows
+
+
+ROWS = table_rows()
+
+
+def test_the_table_covers_every_command():
+    assert len(ROWS) >= 40
+    commands = {r[0] for r in ROWS}
+    assert {"memristor simulate", "memristor circuit", "memristor coupled", "reproduce"} <= commands
+    assert {"neuron equilibria", "neuron folds", "neuron cusp", "neuron ramp"} <= commands
+
+
+@pytest.fixture
+def places(tmp_path):
+    """Values of the placeholders: a missing folder, an unwritable one, a file, a fresh one."""
+    readonly = tmp_path / "readonly"
+    readonly.mkdir()
+    readonly.chmod(0o555)
+    try:  # root ignores permission bits: fall back to sysfs, which refuses new files
+        (readonly / ".probe").touch()
+        (readonly / ".probe").unlink()
+        readonly = Path("/sys")
+        if not readonly.is_dir():
+            pytest.skip("no unwritable folder available")
+    except OSError:
+        pass
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    yield {
+        "missing": str(tmp_path / "missing"),
+        "readonly": str(readonly),
+        "file": str(afile),
+        "tmp": str(fresh),
+    }
+    (tmp_path / "readonly").chmod(0o755)
+
+
+@pytest.mark.parametrize(("command", "what", "args", "message"), ROWS, ids=[r[1] for r in ROWS])
+def test_row(cli, places, command, what, args, message):
+    argv = [a.format(**places) for a in shlex.split(args)]
+    assert " ".join(argv[: len(command.split())]) == command, "row is filed under its command"
+    res = cli(*argv)
+    # "…" separates fragments that must appear in order in the one line
+    fragments = [f.strip() for f in message.format(**places).split("…") if f.strip()]
+    assert_one_line_error(res, *fragments)
+    line = res.err.strip()
+    pos = 0
+    for frag in fragments:
+        pos = line.index(frag, pos) + len(frag)
+    # nothing half-written: the fresh folder stays empty
+    assert not any(Path(places["tmp"]).iterdir())
