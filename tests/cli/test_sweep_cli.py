@@ -44,12 +44,17 @@ def test_json_summary_store_and_netcdf(cli, tmp_path):
     assert again.code == 0 and again.json()["points"] == 6
 
 
-def test_one_axis_and_human_summary(cli, tmp_path):
-    res = cli(*BASE, "--x", "alpha=0:2:3", "--gamma", "0.3", "--out", str(tmp_path / "a.zarr"))
+def test_one_axis_human_summary_and_rest_start(cli, tmp_path):
+    res = cli(*BASE, "--x", "alpha=0:2:3", "--gamma", "0.3", "--initial", "rest",
+              "--out", str(tmp_path / "a.zarr"))  # fmt: skip
     assert res.code == 0, res.err
     assert "3 points (3 alpha)" in res.err and "0 failed" in res.err
     with xr.open_zarr(tmp_path / "a.zarr") as ds:
         assert ds.span.dims == ("alpha",) and float(ds.attrs["gamma"]) == 0.3
+        assert ds.attrs["initial"] == "rest"
+        # α = 0 from rest: Z never relaxes and V settles at the equilibrium of the drifted Z
+        # (a line of equilibria), so the span vanishes; α = 1, 2 oscillate (Γ = 0.3 < Γ_H)
+        assert ds.span.values[0] < 1e-6 and (ds.span.values[1:] > 1e-2).all()
 
 
 def test_scheduler_option_uses_a_running_cluster(cli, tmp_path):

@@ -3,7 +3,8 @@
 Shares no integrator code with ``qmemristor.sweeps.batch``: SciPy's 8th-order Dormand–Prince
 with its 7th-order dense output, on the scalar vector field ``qmemristor.neuron.rhs`` (a plain
 Python path with its own F_ij evaluation).  Window statistics follow the sweep's convention
-(rest start ``(0, 0, Z_T, 0)``, window ``[transient, t_end]``):
+(given initial state, default the rest state ``(0, 0, Z_T, 0)``; window
+``[transient, t_end]``):
 
 - extremes: the dense output sampled every ``dt_ref`` over the window, then the best sample
   refined by bounded Brent on the dense output (error ≪ 1e-8 for spikes with |V''| ≲ 1e3);
@@ -19,9 +20,9 @@ from scipy import integrate, optimize
 from qmemristor.neuron import NeuronParams, rhs
 
 
-def scipy_solve(p: NeuronParams, t_end: float, *, rtol: float = 1e-8, atol: float = 1e-10):
-    """``solve_ivp`` DOP853 from the rest state (0, 0, Z_T, 0) to t_end, with dense output."""
-    y0 = np.array([0.0, 0.0, p.z_t, 0.0])
+def scipy_solve(p: NeuronParams, t_end: float, *, y0=None, rtol: float = 1e-8, atol: float = 1e-10):
+    """``solve_ivp`` DOP853 from ``y0`` (default: the rest state (0, 0, Z_T, 0)) to t_end."""
+    y0 = np.array([0.0, 0.0, p.z_t, 0.0]) if y0 is None else np.asarray(y0, dtype=float)
     sol = integrate.solve_ivp(
         rhs, (0.0, t_end), y0, method="DOP853", rtol=rtol, atol=atol, args=(p,),
         dense_output=True,
@@ -36,13 +37,14 @@ def scipy_point(
     t_end: float,
     transient: float,
     *,
+    y0=None,
     sample_times: np.ndarray | None = None,
     rtol: float = 1e-8,
     atol: float = 1e-10,
     dt_ref: float = 0.005,
 ) -> dict[str, object]:
-    """Integrate one point from the rest state; window statistics of V (module docstring)."""
-    sol = scipy_solve(p, t_end, rtol=rtol, atol=atol)
+    """Integrate one point from ``y0``; window statistics of V (module docstring)."""
+    sol = scipy_solve(p, t_end, y0=y0, rtol=rtol, atol=atol)
     return window_stats(sol, t_end, transient, sample_times=sample_times, dt_ref=dt_ref)
 
 

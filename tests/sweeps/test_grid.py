@@ -127,5 +127,9 @@ def test_options_are_validated():
         make_sweep("neuron", ["gamma=0:1:3"], options={"tend": 3.0})
     with pytest.raises(ParameterError, match="t_end must be > 0"):
         make_sweep("neuron", ["gamma=0:1:3"], options={"t_end": -3.0})
+    with pytest.raises(ParameterError, match="initial must be one of equilibrium, rest"):
+        make_sweep("neuron", ["gamma=0:1:3"], options={"initial": "zero"})
+    with pytest.raises(ParameterError, match="perturbation must be ≥ 0"):
+        make_sweep("neuron", ["gamma=0:1:3"], options={"perturbation": -1.0})
     with pytest.raises(ParameterError, match="unknown sweep model"):
         make_sweep("nope", ["gamma=0:1:3"])

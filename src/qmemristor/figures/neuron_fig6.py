@@ -1,11 +1,16 @@
 """Paper N, Fig. 6: heat maps of the span of V over (Γ, Z_T) at α = 1 and over (Γ, α) at Z_T = 1.
 
 V_in = 2, R_m = 6 and the paper's device.  Each point is a neuron sweep point
-(:mod:`qmemristor.sweeps.neuron`): integrated from the rest state (0, 0, Z_T, 0) to
-t_end = 1500 (quick: 600), span = max V − min V over the second half.  Dashed: the
-Andronov–Hopf boundary of linear stability (max Re λ = 0 for the Jacobian at the equilibrium,
-an independent check of the self-oscillation region); points whose integration failed are
-crossed out.  Full resolution 100 × 100 per panel; quick 14 × 11.
+(:mod:`qmemristor.sweeps.neuron`): integrated from the equilibrium perturbed by
+1e-3·(1, 0, 0, 1)/√2 (the convention of ``neuron simulate``) to t_end = 1500 (quick: 600),
+span = max V − min V over the second half.  Dashed: the Andronov–Hopf boundary of linear
+stability (max Re λ = 0 of the complex pair of the Jacobian at the equilibrium, an independent
+check of the self-oscillation region); points whose integration failed are crossed out.
+Full resolution 100 × 100 per panel; quick 14 × 11.
+
+Where Γ or αΓ is ≲ 10/t_end the record still holds the slow relaxation of the qubit (the
+spans there are transients, e.g. the speckled corner Γ, α → 0 of panel b); at α = 0, Z does
+not relax at all, (0, 0, Z, V*(Z)) is a line of equilibria and no self-oscillation survives.
 """
 
 from __future__ import annotations
@@ -95,7 +100,7 @@ def make(config: FigureConfig):
                 "panel_b": "span over (gamma, alpha) at z_t = 1",
                 "t_end": t_end,
                 "window": "second half of [0, t_end]",
-                "initial_state": "rest: (X, Y, Z, V) = (0, 0, Z_T, 0)",
+                "initial_state": "smallest-|V| equilibrium + 1e-3 (1, 0, 0, 1)/sqrt(2)",
                 "sweep_spec_a": a.attrs["sweep_spec"],
                 "sweep_spec_b": b.attrs["sweep_spec"],
             },

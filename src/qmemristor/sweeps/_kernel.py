@@ -158,7 +158,8 @@ def one_point(p, y0, c, tab, t_end, t_win, dt_out, rtol, atol, h0, h_max, max_st
     """Integrate one point from t = 0 to t_end; fill ``samples`` and ``stats``.
 
     ``p`` (7,) in PARAM_NAMES order, ``y0`` (4,).  ``stats`` ← (V_max, V_min, V_mean,
-    t_reached, X, Y, Z, V).  Returns (status, accepted steps, rejected steps).
+    t_reached, X, Y, Z, V, max |r| over the accepted steps).  Returns (status, accepted
+    steps, rejected steps).
     """
     v_in, r_m, gamma, ag, z_t, om, x0 = p[0], p[1], p[2], p[3] * p[2], p[4], p[5], p[6]
     n_samp = samples.shape[0]
@@ -180,6 +181,7 @@ def one_point(p, y0, c, tab, t_end, t_win, dt_out, rtol, atol, h0, h_max, max_st
     rejected = False
     status = 0
     ball2 = (1.0 + ball_tol) ** 2
+    r2max = y[0] * y[0] + y[1] * y[1] + y[2] * y[2]
     while t < t_end:
         if n_acc + n_rej >= max_steps:
             status = 1
@@ -318,7 +320,9 @@ def one_point(p, y0, c, tab, t_end, t_win, dt_out, rtol, atol, h0, h_max, max_st
             k[0, i] = k[6, i]
         t = t1
         n_acc += 1
-        if y[0] * y[0] + y[1] * y[1] + y[2] * y[2] > ball2:
+        r2 = y[0] * y[0] + y[1] * y[1] + y[2] * y[2]
+        r2max = max(r2max, r2)
+        if r2 > ball2:
             status = 4
             break
         # PI step-size control (Gustafsson; Hairer's DOPRI5 with β = 0.04)
@@ -342,6 +346,7 @@ def one_point(p, y0, c, tab, t_end, t_win, dt_out, rtol, atol, h0, h_max, max_st
     stats[3] = t
     for i in range(4):
         stats[4 + i] = y[i]
+    stats[8] = math.sqrt(r2max)
     return status, n_acc, n_rej
 
 
