@@ -5,6 +5,8 @@
   :func:`register_model` / :func:`pointwise` for others);
 * :mod:`.batch` — the compiled batched Dormand–Prince integrator of the neuron;
 * :mod:`.neuron` — the neuron sweep model (span, frequency, regime, V_mean, status);
+* :mod:`.coupled` — two coupled memristors (max concurrence, mean form factor), built with
+  :func:`pointwise`;
 * :mod:`.store` — in-memory results or a resumable zarr store;
 * :mod:`.runner` — :func:`make_sweep`, :func:`run_sweep`, local and Dask executors.
 
@@ -31,6 +33,7 @@ _EXPORTS = {
     "SweepModel": "models",
     "SweepStore": "store",
     "compute_chunk": "runner",
+    "coupled_model": "coupled",
     "evaluate_neuron": "neuron",
     "get_model": "models",
     "integrate_batch": "batch",

@@ -7,9 +7,10 @@ takes a *batch* of points — ``{parameter: array (n,)}`` plus the numerical opt
 ``status_meanings``) and fill values elsewhere; evaluate must not raise for one bad point.
 
 Built in: ``"neuron"`` (:mod:`qmemristor.sweeps.neuron`, Paper N: span, frequency, regime,
-V_mean).  Other models — e.g. the coupled memristors' maximum concurrence and mean form factor —
-plug in with :func:`register_model`; :func:`pointwise` turns a function of one point into a
-batch ``evaluate`` that records exceptions as failed points::
+V_mean) and ``"coupled"`` (:mod:`qmemristor.sweeps.coupled`, Paper M: maximum concurrence and
+mean form factor of two coupled memristors).  Other models plug in with
+:func:`register_model`; :func:`pointwise` turns a function of one point into a batch
+``evaluate`` that records exceptions as failed points::
 
     def one(gamma, delta, **options):          # one simulation -> scalars
         return {"max_concurrence": ..., "mean_form_factor": ...}
@@ -157,6 +158,10 @@ def _builtin() -> None:
         from .neuron import neuron_model
 
         _REGISTRY["neuron"] = neuron_model
+    if "coupled" not in _REGISTRY:
+        from .coupled import coupled_model
+
+        _REGISTRY["coupled"] = coupled_model
 
 
 def registered_models() -> tuple[str, ...]:
