@@ -103,7 +103,7 @@ def test_bad_outputs_are_one_line(cli, tmp_path):
     )
     assert_one_line_error(
         cli(*BASE, *AXES, "--out", str(tmp_path / "m.zarr"), "--netcdf", str(tmp_path / "x.txt")),
-        "must end in .nc",
+        "--netcdf must end in .nc (got x.txt)",
     )
     bad = tmp_path / "bad.zarr"
     bad.mkdir()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import typer
 
-from ._common import check_out, emit_json, info
+from ._common import emit_json, info
 
 
 class Initial(str, Enum):
@@ -85,6 +85,7 @@ def sweep(
     again.
     """
     from ..errors import ParameterError
+    from ..io import check_writable_dir
     from ..sweeps.runner import DaskExecutor, LocalExecutor, make_sweep, run_sweep
     from ..sweeps.store import SweepStore, check_store_path
 
@@ -108,7 +109,10 @@ def sweep(
         chunk_points=chunk_size,
     )
     check_store_path(out)
-    check_out(netcdf)
+    if netcdf is not None:
+        if netcdf.suffix != ".nc":
+            raise ParameterError(f"--netcdf must end in .nc (got {netcdf.name})")
+        check_writable_dir(netcdf)
     if out.exists():  # refuse a foreign or corrupt store before starting anything
         SweepStore.open(out, spec, _model())
     if scheduler is not None:
