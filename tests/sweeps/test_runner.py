@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from qmemristor.errors import DataFileError
+from qmemristor.errors import DataFileError, ParameterError
 from qmemristor.neuron import NeuronParams, equilibria
 from qmemristor.sweeps import (
     STATUS_OUTPUT,
@@ -179,32 +179,50 @@ def test_regime_map_matches_linear_stability():
 # --------------------------------------------------------------------------------------------
 # executors
 # --------------------------------------------------------------------------------------------
-def test_dask_executor_gives_the_local_dataset(small_reference):
+@pytest.fixture(scope="module")
+def many_chunks():
+    """12 chunks of one point: more than the 2 × workers an executor keeps in flight."""
+    sweep = small_sweep(chunk=(1, 1))
+    return sweep, run_sweep(sweep, executor=LocalExecutor(1, kind="threads"))
+
+
+def test_dask_executor_gives_the_local_dataset(many_chunks):
     """A LocalCluster on loopback (threads: processes=False, quick to start) = local threads."""
     distributed = pytest.importorskip("distributed")
+    sweep, reference = many_chunks
     with distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=False, protocol="tcp://",
         host="127.0.0.1", dashboard_address=None,
     ) as cluster:  # fmt: skip
-        ds = run_sweep(small_sweep(), executor=DaskExecutor(cluster.scheduler_address))
-        toy = make_sweep(TOY, ["a=-1:1:5"], options={"t_end": 1.0}, chunk=(2,))
+        ds = run_sweep(sweep, executor=DaskExecutor(cluster.scheduler_address))
+        toy = make_sweep(TOY, ["a=-1:1:5"], options={"t_end": 1.0}, chunk=(1,))
         with distributed.Client(cluster) as client:
             toy_ds = run_sweep(toy, model=TOY, executor=DaskExecutor(client=client))
-    xr.testing.assert_identical(ds, small_reference)
+    xr.testing.assert_identical(ds, reference)
     xr.testing.assert_identical(toy_ds, run_sweep(toy, model=TOY, executor=LocalExecutor(1)))
 
 
 @pytest.mark.slow
-def test_dask_worker_processes_give_the_local_dataset(small_reference):
+def test_dask_worker_processes_give_the_local_dataset(many_chunks):
     """``n_workers``: a LocalCluster of worker processes (what ``--workers N`` starts)."""
     pytest.importorskip("distributed")
-    ds = run_sweep(small_sweep(), executor=DaskExecutor(n_workers=2))
-    xr.testing.assert_identical(ds, small_reference)
+    sweep, reference = many_chunks
+    ds = run_sweep(sweep, executor=DaskExecutor(n_workers=2))
+    xr.testing.assert_identical(ds, reference)
 
 
-def test_single_thread_and_all_cores_agree(small_reference):
-    xr.testing.assert_identical(run_sweep(small_sweep(), executor=LocalExecutor(1)),
-                                small_reference)  # fmt: skip
+def test_local_processes_threads_and_one_thread_agree(many_chunks, small_reference):
+    sweep, reference = many_chunks
+    procs = run_sweep(sweep, executor=LocalExecutor(2, kind="processes"))
+    xr.testing.assert_identical(procs, reference)
+    threads = run_sweep(small_sweep(), executor=LocalExecutor(2, kind="threads"))
+    xr.testing.assert_identical(threads, small_reference)
+    # a model that cannot be pickled runs on threads under "auto", and is refused otherwise
+    toy = make_sweep(TOY, ["a=0.5:1:12"], options={"t_end": 1.0}, chunk=(1,))
+    auto = run_sweep(toy, model=TOY, executor=LocalExecutor(2))
+    assert (auto.status.values == 0).all()
+    with pytest.raises(ParameterError, match="not picklable"):
+        run_sweep(toy, model=TOY, executor=LocalExecutor(2, kind="processes"))
 
 
 # --------------------------------------------------------------------------------------------

@@ -6,9 +6,10 @@
 - :func:`run_sweep` computes it: with ``out=PATH.zarr`` chunk by chunk into a resumable store
   (:mod:`qmemristor.sweeps.store`), otherwise in memory; returns the ``xarray.Dataset``.
 - Executors (the unit of work is a chunk; results come back to the caller, which writes):
-  :class:`LocalExecutor` — a thread pool on this machine (default: all cores; the neuron
-  kernel releases the GIL); :class:`DaskExecutor` — an existing ``distributed`` scheduler
-  (``address="tcp://HOST:PORT"``) or a ``LocalCluster`` it starts (``n_workers=N``).
+  :class:`LocalExecutor` — worker processes or threads on this machine (default: all cores;
+  processes for sweeps of many chunks); :class:`DaskExecutor` — an existing ``distributed``
+  scheduler (``address="tcp://HOST:PORT"``) or a ``LocalCluster`` it starts
+  (``n_workers=N``).
   Dask is imported only when a :class:`DaskExecutor` is used.
 
 Determinism: a chunk's results depend only on the specification and the chunk (the same
@@ -174,18 +175,59 @@ def compute_chunk(
 # --------------------------------------------------------------------------------------------
 # executors
 # --------------------------------------------------------------------------------------------
-class LocalExecutor:
-    """Chunks on a thread pool of this process (default: one thread per core).
+def _compute_registered(name: str, sweep: Sweep, chunk: Chunk):
+    """:func:`compute_chunk` for a registered model looked up by name (worker processes)."""
+    return compute_chunk(get_model(name), sweep, chunk)
 
-    Threads rather than processes: the neuron kernel is compiled with ``nogil=True``, so
-    threads run it in parallel without start-up, pickling or a second numba cache load
-    (see ``benchmarks/sweep_vs_scipy.py`` for the measured comparison).
+
+def _worker_init(parent: int) -> None:
+    """Set up a worker process: Ctrl-C is the driver's business (it stops the pool, so no
+    tracebacks from workers), and the worker exits when the driver is gone.
+
+    Measured reason for the watchdog: when the driver is killed (SIGKILL), idle
+    ``ProcessPoolExecutor`` workers wait forever on their task queue (each holds a copy of
+    its write end, so they never see end-of-file), keeping the driver's stdout open.  A
+    daemon thread checks every 0.5 s that the parent is still ``parent`` and ends the process
+    otherwise (the kernel releases the GIL, so this also ends a busy worker).
+    """
+    import signal
+    import threading
+    import time
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="qmemristor-parent-watch", daemon=True).start()
+
+
+#: ``kind="auto"`` uses worker processes from this many chunks per worker to compute.
+PROCESS_MIN_CHUNKS_PER_WORKER = 4
+
+
+class LocalExecutor:
+    """Chunks on this machine: a pool of worker processes or of threads (default: all cores).
+
+    ``kind="auto"`` (default) takes processes when there are at least
+    :data:`PROCESS_MIN_CHUNKS_PER_WORKER` chunks per worker to compute and the model can be sent
+    to another process, threads otherwise.  Measured (``benchmarks/sweep_vs_scipy.py``, a
+    30 × 30 Fig. 6a map on 2 cores): processes 7.7 s, threads 9.5 s — the kernel itself
+    releases the GIL (``nogil=True``), but the per-chunk analysis in NumPy/SciPy and the
+    equilibrium starts in Python hold it; a spawned worker costs ~3 s of start-up (imports,
+    numba cache load, F_ij tables), which only pays off on sweeps of many chunks.  Results are
+    the same either way (same code, same chunks).
     """
 
-    def __init__(self, workers: int | None = None) -> None:
+    def __init__(self, workers: int | None = None, *, kind: str = "auto") -> None:
         if workers is not None and (isinstance(workers, bool) or int(workers) < 1):
             raise ParameterError(f"workers must be ≥ 1 (got {workers!r})")
+        if kind not in ("auto", "threads", "processes"):
+            raise ParameterError(f"kind must be 'auto', 'threads' or 'processes' (got {kind!r})")
         self.workers = int(workers) if workers else (os.cpu_count() or 1)
+        self.kind = kind
 
     def __enter__(self) -> LocalExecutor:
         return self
@@ -193,24 +235,64 @@ class LocalExecutor:
     def __exit__(self, *exc: object) -> None:
         return None
 
+    def _task(self, model: SweepModel, n_chunks: int):
+        """(pool kind, task function, model argument) for this run."""
+        import pickle
+
+        kind = self.kind
+        if kind == "auto":
+            many = n_chunks >= PROCESS_MIN_CHUNKS_PER_WORKER * self.workers
+            kind = "processes" if self.workers > 1 and many else "threads"
+        if kind == "threads":
+            return kind, compute_chunk, model
+        try:  # a registered model travels by name; another one must pickle
+            if get_model(model.name) is model:
+                return kind, _compute_registered, model.name
+        except ParameterError:
+            pass
+        try:
+            pickle.dumps(model)
+        except (pickle.PicklingError, AttributeError, TypeError):
+            if self.kind == "processes":
+                raise ParameterError(
+                    f"model {model.name!r} cannot be sent to worker processes (not picklable); "
+                    "register it or use threads"
+                ) from None
+            return "threads", compute_chunk, model
+        return kind, compute_chunk, model
+
     def map(
         self, model: SweepModel, sweep: Sweep, chunks: Iterable[Chunk]
     ) -> Iterator[tuple[Chunk, dict[str, NDArray]]]:
         """Results of ``compute_chunk`` as they complete (at most 2 × workers in flight)."""
-        todo = iter(chunks)
-        with ThreadPoolExecutor(max_workers=self.workers) as pool:
-            pending = set()
-            for c in todo:
-                pending.add(pool.submit(compute_chunk, model, sweep, c))
-                if len(pending) >= 2 * self.workers:
-                    break
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        todo = list(chunks)
+        kind, fn, arg = self._task(model, len(todo))
+        if kind == "threads":
+            pool = ThreadPoolExecutor(max_workers=self.workers)
+        else:
+            pool = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_worker_init,
+                initargs=(os.getpid(),),
+            )
+        queue = iter(todo)
+        try:
+            # range first: zip stops on it without drawing (and dropping) one more chunk
+            first = [c for _, c in zip(range(2 * self.workers), queue, strict=False)]
+            pending = {pool.submit(fn, arg, sweep, c) for c in first}
             while pending:
                 finished, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for f in finished:
                     yield f.result()
-                    nxt = next(todo, None)
+                    nxt = next(queue, None)
                     if nxt is not None:
-                        pending.add(pool.submit(compute_chunk, model, sweep, nxt))
+                        pending.add(pool.submit(fn, arg, sweep, nxt))
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 class DaskExecutor:
@@ -287,9 +369,9 @@ class DaskExecutor:
             raise RuntimeError("use DaskExecutor as a context manager")
         n = max(1, len(self.client.scheduler_info(n_workers=-1).get("workers", {})))
         todo = iter(chunks)
-        first = [
+        first = [  # range first: zip stops on it without drawing (and dropping) one more chunk
             self.client.submit(compute_chunk, model, sweep, c, pure=False)
-            for c, _ in zip(todo, range(2 * n), strict=False)
+            for _, c in zip(range(2 * n), todo, strict=False)
         ]
         queue = as_completed(first)
         for fut in queue:
@@ -350,4 +432,7 @@ def run_sweep(
                 done += chunk.size
                 if progress is not None:
                     progress(done, sweep.n_points)
+        left = results.missing()
+        if left:  # an executor that lost chunks must not pass for a finished sweep
+            raise RuntimeError(f"{len(left)} chunk(s) were not computed, e.g. {left[0].index}")
     return results.to_dataset()
