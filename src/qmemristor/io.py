@@ -11,6 +11,7 @@ import math
 import os
 import secrets
 import shutil
+import warnings
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,8 +25,12 @@ from .errors import DataFileError
 __all__ = [
     "atomic_path",
     "check_writable_dir",
+    "create_zarr_group",
+    "json_attrs",
+    "open_zarr_group",
     "provenance_attrs",
     "read_netcdf",
+    "read_zarr_array",
     "sanitize_attrs",
     "write_netcdf",
     "write_png",
@@ -63,6 +68,11 @@ def _jsonable(v: Any) -> Any:
     if isinstance(v, bool | int | float | str) or v is None:
         return v
     return str(v)
+
+
+def json_attrs(attrs: Mapping[str, Any]) -> dict[str, Any]:
+    """Attributes as plain JSON values (zarr attributes): arrays → lists, NaN/inf → null."""
+    return _jsonable(dict(attrs))
 
 
 def sanitize_attrs(attrs: Mapping[str, Any]) -> dict[str, Any]:
@@ -149,3 +159,86 @@ def write_png(save: Callable[[Path], None] | Any, path: str | os.PathLike[str]) 
         else:
             save.savefig(tmp, format="png", dpi=150, metadata={"Software": None})
     return target
+
+
+# --------------------------------------------------------------------------------------------
+# zarr stores (resumable sweeps)
+# --------------------------------------------------------------------------------------------
+def create_zarr_group(
+    path: str | os.PathLike[str],
+    attrs: Mapping[str, Any],
+    populate: Callable[[Any], None],
+) -> Path:
+    """Create a zarr v3 group at ``path`` atomically: built in a temporary folder, then renamed.
+
+    ``populate(group)`` creates the arrays.  A process killed meanwhile leaves no half-made
+    store under ``path`` (at most a hidden temporary folder beside it).  Raises ``OSError``
+    if ``path`` exists.
+    """
+    import zarr
+
+    target = Path(path).expanduser()
+    if target.exists():
+        raise OSError(f"cannot create {target}: it exists")
+    with atomic_path(target) as tmp:
+        group = zarr.open_group(str(tmp), mode="w-", zarr_format=3)
+        group.attrs.update(dict(attrs))
+        populate(group)
+        # consolidated metadata lets xarray.open_zarr read the store without a warning; the
+        # arrays' metadata never changes after creation (only chunks are written), so it
+        # stays valid.  zarr warns that consolidation is not yet in the v3 spec: expected.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            zarr.consolidate_metadata(str(tmp))
+    return target
+
+
+def open_zarr_group(
+    path: str | os.PathLike[str],
+    *,
+    key: str,
+    expected: str,
+    hint: str = "",
+) -> Any:
+    """Open an existing zarr v3 group for appending, checking that ``attrs[key] == expected``.
+
+    Raises :class:`DataFileError` with one line when ``path`` is not a readable zarr group
+    (corrupt or not zarr), lacks ``key`` (written by something else), or holds another value
+    (a different sweep); ``hint`` is appended to the message (e.g. what to do instead).
+    """
+    import zarr
+
+    p = Path(path).expanduser()
+    tail = f"; {hint}" if hint else ""
+    if not p.is_dir() or not (p / "zarr.json").is_file():
+        raise DataFileError(f"{p} exists but is not a zarr v3 store{tail}")
+    try:
+        group = zarr.open_group(str(p), mode="r+", zarr_format=3)
+        found = group.attrs.get(key)
+    except Exception as exc:  # any decoding failure means a corrupt store
+        raise DataFileError(f"{p} is a corrupt zarr store ({type(exc).__name__}){tail}") from exc
+    if found is None:
+        raise DataFileError(f"{p} was not written by this program (no {key!r}){tail}")
+    if found != expected:
+        raise DataFileError(
+            f"{p} holds a different {key.replace('_', ' ')} ({str(found)[:12]}… ≠ "
+            f"{expected[:12]}…){tail}"
+        )
+    return group
+
+
+def read_zarr_array(group: Any, name: str, shape: tuple[int, ...] | None = None) -> np.ndarray:
+    """Read a whole array of a zarr group, with :class:`DataFileError` if missing or corrupt."""
+    try:
+        arr = group[name]
+        data = np.asarray(arr[...])
+    except Exception as exc:  # missing key, bad chunk, bad metadata
+        raise DataFileError(
+            f"corrupt zarr store {group.store}: array {name!r} unreadable ({type(exc).__name__})"
+        ) from exc
+    if shape is not None and data.shape != tuple(shape):
+        raise DataFileError(
+            f"corrupt zarr store {group.store}: array {name!r} has shape {data.shape}, "
+            f"expected {tuple(shape)}"
+        )
+    return data

@@ -373,3 +373,8 @@ def continue_(
         )
     if out is not None:
         info(f"wrote {out}")
+
+
+from .sweep import sweep  # noqa: E402  (`neuron sweep` lives in cli/sweep.py)
+
+app.command("sweep")(sweep)

@@ -1,0 +1,180 @@
+"""Speed of the batched neuron sweep against per-point SciPy, and the full Fig. 6a map.
+
+Prints:
+
+1. start-up: the kernel's first-call compilation with an empty numba cache, and a fresh
+   process's start-up with the cache warm (each in a new interpreter);
+2. per-point cost, one process, one thread, on the same random points of the Fig. 6a grid
+   (V_in = 2, R_m = 6, α = 1; Γ ∈ [0.01, 1], Z_T ∈ [0, 1]; t_end = 1500, window = second
+   half; both start at ``neuron.dynamics.initial_state``): SciPy = initial state +
+   ``solve_ivp`` (DOP853, rtol 1e-8, atol 1e-10); sweep = its ``evaluate`` (initial state with
+   cold caches + integration + regime + frequency); the ratios, and the largest span
+   difference;
+3. a 30 × 30 map on threads vs a process pool (the executor choice), and the full 100 × 100
+   Fig. 6a map on all cores (threads, the default executor): wall time and the resulting
+   per-point cost against SciPy's.
+
+Run from the repository root (takes ~10 min)::
+
+    PYTHONPATH=src:. python benchmarks/sweep_vs_scipy.py [--points 16] [--skip-full]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+
+import numpy as np
+from tests.oracles.neuron_scipy import scipy_solve, window_stats
+
+from qmemristor.neuron import NeuronParams
+from qmemristor.sweeps.batch import BatchOptions
+from qmemristor.sweeps.neuron import evaluate_neuron
+from qmemristor.sweeps.runner import LocalExecutor, compute_chunk, make_sweep, run_sweep
+
+T_END = 1500.0
+FIXED = {"v_in": 2.0, "r_m": 6.0, "alpha": 1.0}
+STARTUP = (
+    "import time; t0 = time.perf_counter(); "
+    "from qmemristor.sweeps.batch import warm_up; t1 = time.perf_counter(); warm_up(); "
+    "t2 = time.perf_counter(); print(f'{t1 - t0:.3f} {t2 - t1:.3f}')"
+)
+
+
+def startup_times() -> None:
+    with tempfile.TemporaryDirectory() as cache:
+        env = {**os.environ, "NUMBA_CACHE_DIR": cache}
+        rows = []
+        for label in ("empty cache (compiles)", "warm cache"):
+            t0 = time.perf_counter()
+            out = subprocess.run([sys.executable, "-c", STARTUP], env=env, capture_output=True,
+                                 text=True, check=True).stdout.split()  # fmt: skip
+            total = time.perf_counter() - t0
+            rows.append((label, float(out[0]), float(out[1]), total))
+    print("start-up (fresh interpreter; NUMBA_CACHE_DIR = a new temporary folder):")
+    for label, imp, first, total in rows:
+        print(
+            f"  {label:24s} import {imp:5.2f} s, first kernel call {first:6.2f} s, "
+            f"whole process {total:6.2f} s"
+        )
+
+
+def per_point(n_points: int) -> float:
+    """Per-point costs on the same random points of the grid; returns SciPy's mean (s)."""
+    from qmemristor.neuron.dynamics import initial_state
+    from qmemristor.sweeps import neuron as sweep_neuron
+
+    rng = np.random.default_rng(6)
+    gamma = np.linspace(0.01, 1.0, 100)[rng.integers(0, 100, n_points)]
+    z_t = np.linspace(0.0, 1.0, 100)[rng.integers(0, 100, n_points)]
+    opts = BatchOptions(t_end=T_END)
+    base = NeuronParams(**FIXED)
+    params = {k: np.full(n_points, v) for k, v in base.as_attrs().items()}
+    params["gamma"], params["z_t"] = gamma, z_t
+    evaluate_neuron({k: v[:1] for k, v in params.items()}, {"t_end": 10.0})  # compile / load
+    sweep_neuron._folds.cache_clear()  # cold caches: every point pays its own fold scan
+    sweep_neuron._equilibrium_start.cache_clear()
+    t0 = time.perf_counter()
+    y0 = sweep_neuron.initial_states(params)
+    t_init = (time.perf_counter() - t0) / n_points
+    sweep_neuron._folds.cache_clear()
+    sweep_neuron._equilibrium_start.cache_clear()
+    t0 = time.perf_counter()
+    ours = evaluate_neuron(params, {"t_end": T_END})
+    t_ours = (time.perf_counter() - t0) / n_points
+    t_scipy, spans, d_span = [], [], []
+    for i in range(n_points):
+        p = base.replace(gamma=float(gamma[i]), z_t=float(z_t[i]))
+        t0 = time.perf_counter()
+        start = initial_state(p)  # the same convention (neuron.dynamics)
+        sol = scipy_solve(p, T_END, y0=start)
+        t_scipy.append(time.perf_counter() - t0)
+        assert np.array_equal(start, y0[i])
+        ref = window_stats(sol, T_END, opts.window_start)
+        spans.append(ref["span"])
+        d_span.append(abs(ours["span"][i] - ref["span"]))
+    t_ref = float(np.mean(t_scipy))
+    osc = int((ours["regime"] == 1).sum())
+    print(
+        f"per point, one thread, the same {n_points} random points of the Fig. 6a grid "
+        f"({osc} oscillating), t_end = {T_END:g}, start: perturbed equilibrium:"
+    )
+    rows = [
+        ("SciPy: initial_state + solve_ivp DOP853 rtol 1e-8 atol 1e-10", t_ref),
+        ("sweep: evaluate (start + integration rtol 3e-5 + regime/freq)", t_ours),
+        ("       of which the start (fold scan, cold cache)", t_init),
+    ]
+    for label, t in rows:
+        print(f"  {label:62s} {1e3 * t:9.2f} ms")
+    print(f"  ratio (cold start per point)            {t_ref / t_ours:6.0f} ×")
+    print(f"  ratio (start cached, as within a map)   {t_ref / (t_ours - t_init):6.0f} ×")
+    print(
+        f"  max |span − span_SciPy| = {max(d_span):.1e}  (spans up to {max(spans):.3f}; "
+        f"required ≤ 1e-3)"
+    )
+    return t_ref
+
+
+def _process_map(sweep, workers: int) -> float:
+    """The same chunks on a process pool (each process compiles/loads the kernel once)."""
+    from qmemristor.sweeps.models import get_model
+
+    model = get_model("neuron")
+    t0 = time.perf_counter()
+    with ProcessPoolExecutor(workers) as pool:
+        list(pool.map(compute_chunk, [model] * sweep.n_chunks, [sweep] * sweep.n_chunks,
+                      list(sweep.chunks())))  # fmt: skip
+    return time.perf_counter() - t0
+
+
+def executors(workers: int) -> None:
+    sweep = make_sweep("neuron", ["gamma=0.01:1:30", "z_t=0:1:30"], fixed=FIXED,
+                       options={"t_end": T_END}, chunk_points=30)  # fmt: skip
+    t0 = time.perf_counter()
+    run_sweep(sweep, executor=LocalExecutor(workers))
+    t_threads = time.perf_counter() - t0
+    t_proc = _process_map(sweep, workers)
+    print(f"executor choice, 30 × 30 Fig. 6a map, {workers} workers:")
+    print(f"  threads (nogil kernel)  {t_threads:6.1f} s")
+    print(f"  process pool            {t_proc:6.1f} s (includes {workers} process start-ups)")
+
+
+def full_map(workers: int, t_scipy: float) -> None:
+    sweep = make_sweep("neuron", ["gamma=0.01:1:100", "z_t=0:1:100"], fixed=FIXED,
+                       options={"t_end": T_END})  # fmt: skip
+    t0 = time.perf_counter()
+    ds = run_sweep(sweep, executor=LocalExecutor(workers))
+    wall = time.perf_counter() - t0
+    per_point = wall * workers / sweep.n_points
+    print(
+        f"full Fig. 6a map 100 × 100, t_end = {T_END:g}, {workers} threads: wall {wall:.1f} s "
+        f"({wall / 60:.2f} min), {int((ds.status != 0).sum())} failed, "
+        f"{int((ds.regime == 1).sum())} oscillating"
+    )
+    print(
+        f"  {1e3 * per_point:.1f} core-ms per point (everything included) → "
+        f"{t_scipy / per_point:.0f} × cheaper than SciPy's {1e3 * t_scipy:.0f} ms per point"
+    )
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--points", type=int, default=16, help="sample points for the ratio")
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--skip-full", action="store_true", help="skip the 100 × 100 map")
+    args = ap.parse_args()
+    print(f"machine: {os.cpu_count()} cores; numba threads off (one kernel per chunk/thread)")
+    startup_times()
+    t_scipy = per_point(args.points)
+    executors(args.workers)
+    if not args.skip_full:
+        full_map(args.workers, t_scipy)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,161 @@
+"""Paper N, Fig. 6: heat maps of the span of V over (Γ, Z_T) at α = 1 and over (Γ, α) at Z_T = 1.
+
+V_in = 2, R_m = 6 and the paper's device.  Each point is a neuron sweep point
+(:mod:`qmemristor.sweeps.neuron`): integrated from the equilibrium perturbed by
+1e-3·(1, 0, 0, 1)/√2 (the convention of ``neuron simulate``) to t_end = 1500 (quick: 600),
+span = max V − min V over the second half.  Dashed: the Andronov–Hopf boundary of linear
+stability (max Re λ = 0 of the complex pair of the Jacobian at the equilibrium, an independent
+check of the self-oscillation region); points whose integration failed are crossed out.
+Full resolution 100 × 100 per panel; quick 14 × 11.
+
+Where Γ or αΓ is ≲ 10/t_end the record still holds the slow relaxation of the qubit (the
+spans there are transients, e.g. the speckled corner Γ, α → 0 of panel b); at α = 0, Z does
+not relax at all, (0, 0, Z, V*(Z)) is a line of equilibria and no self-oscillation survives.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import xarray as xr
+
+from ..io import provenance_attrs
+from ..neuron import NeuronParams, equilibria, jacobian
+from ..sweeps.runner import make_sweep, run_sweep
+from . import FigureConfig, register
+from ._style import panel_label
+
+V_IN, R_M = 2.0, 6.0
+GAMMA = (0.01, 1.0)
+FULL = {"n": 100, "t_end": 1500.0}
+QUICK = {"n_gamma": 14, "n_other": 11, "t_end": 600.0}
+
+
+def _grids(quick: bool) -> tuple[int, int, float]:
+    if quick:
+        return QUICK["n_gamma"], QUICK["n_other"], QUICK["t_end"]
+    return FULL["n"], FULL["n"], FULL["t_end"]
+
+
+def _hopf_indicator(gamma: np.ndarray, other: str, values: np.ndarray, fixed: dict) -> np.ndarray:
+    """Largest real part of a complex eigenvalue pair at the equilibrium, on the (Γ, other) grid.
+
+    Its zero level is the Andronov–Hopf boundary.  Real eigenvalues are left out: at α = 0
+    the Z direction is neutral (λ = 0, a line of equilibria), which is no Hopf point.  The
+    equilibrium (0, 0, Z_T, V*) (the lowest-V one if there are several) depends on Z_T only
+    (not on Γ or α), so V* is found once per column and the 4×4 spectra are batched over Γ.
+    NaN where no complex pair exists.
+    """
+    out = np.empty((gamma.size, values.size))
+    for j, val in enumerate(values):
+        p = NeuronParams(v_in=V_IN, r_m=R_M, **{**fixed, other: float(val)})
+        v_star = equilibria(p)[0].V
+        y = np.array([0.0, 0.0, p.z_t, v_star])
+        jac = np.stack([jacobian(y, p.replace(gamma=float(g))) for g in gamma])
+        ev = np.linalg.eigvals(jac)
+        pair = np.abs(ev.imag) > 1e-9 * np.abs(ev).max(axis=1, keepdims=True)
+        re = np.where(pair, ev.real, -np.inf).max(axis=1)
+        out[:, j] = np.where(np.isfinite(re), re, np.nan)
+    return out
+
+
+def _map(other: str, fixed: dict, quick: bool) -> xr.Dataset:
+    n_g, n_o, t_end = _grids(quick)
+    hi = 1.0 if other == "z_t" else 2.0
+    sweep = make_sweep(
+        "neuron",
+        [f"gamma={GAMMA[0]}:{GAMMA[1]}:{n_g}", f"{other}=0:{hi}:{n_o}"],
+        fixed={"v_in": V_IN, "r_m": R_M, **fixed},
+        options={"t_end": t_end},
+    )
+    ds = run_sweep(sweep)
+    lead = _hopf_indicator(ds.gamma.values, other, ds[other].values, fixed)
+    ds["hopf_indicator"] = (
+        ("gamma", other),
+        lead,
+        {"long_name": "max Re λ of complex eigenvalue pairs at the equilibrium (0: Hopf)"},
+    )
+    return ds
+
+
+@register(
+    "neuron-fig6",
+    paper="Paper N, Fig. 6",
+    summary="Span heat maps over (Γ, Z_T) at α = 1 and (Γ, α) at Z_T = 1; V_in = 2, R_m = 6",
+)
+def make(config: FigureConfig):
+    a = _map("z_t", {"alpha": 1.0}, config.quick)
+    b = _map("alpha", {"z_t": 1.0}, config.quick)
+    names = ("span", "frequency", "regime", "V_mean", "status", "hopf_indicator")
+    data = {f"{k}_a": a[k] for k in names} | {f"{k}_b": b[k] for k in names}
+    _, _, t_end = _grids(config.quick)
+    ds = xr.Dataset(
+        data,
+        attrs=provenance_attrs(
+            {
+                "figure": "neuron-fig6",
+                "paper_figure": "Paper N, Fig. 6",
+                "v_in": V_IN,
+                "r_m": R_M,
+                "panel_a": "span over (gamma, z_t) at alpha = 1",
+                "panel_b": "span over (gamma, alpha) at z_t = 1",
+                "t_end": t_end,
+                "window": "second half of [0, t_end]",
+                "initial_state": "smallest-|V| equilibrium + 1e-3 (1, 0, 0, 1)/sqrt(2)",
+                "sweep_spec_a": a.attrs["sweep_spec"],
+                "sweep_spec_b": b.attrs["sweep_spec"],
+            },
+            seed=config.seed,
+        ),
+    )
+    return _draw(ds), ds
+
+
+def _edges(x: np.ndarray) -> np.ndarray:
+    mid = 0.5 * (x[1:] + x[:-1])
+    return np.concatenate([[x[0] - (mid[0] - x[0])], mid, [x[-1] + (x[-1] - mid[-1])]])
+
+
+def _draw(ds: xr.Dataset):
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+
+    fig = Figure(figsize=(11.0, 4.6), layout="constrained")
+    axes = fig.subplots(1, 2)
+    vmax = float(np.nanmax([np.nanmax(ds.span_a.values), np.nanmax(ds.span_b.values)]))
+    panels = (
+        ("a", "z_t", r"thermal polarisation $Z_T$", r"$\alpha = 1$"),
+        ("b", "alpha", r"$\alpha = \gamma_T/\gamma_\varphi$", r"$Z_T = 1$"),
+    )
+    mesh = None
+    for ax, (tag, other, ylabel, fixed) in zip(axes, panels, strict=True):
+        span = ds[f"span_{tag}"]
+        g = ds.gamma.values
+        o = ds[other].values
+        mesh = ax.pcolormesh(
+            _edges(g), _edges(o), span.values.T, cmap="magma", vmin=0.0, vmax=vmax, shading="flat"
+        )
+        ax.contour(
+            g, o, ds[f"hopf_indicator_{tag}"].values.T, levels=[0.0], colors="#7fd3ff",
+            linestyles="--", linewidths=1.4,
+        )  # fmt: skip
+        failed = ds[f"status_{tag}"].values != 0
+        if failed.any():
+            gi, oi = np.nonzero(failed)
+            ax.plot(g[gi], o[oi], "x", color="#2a9d8f", ms=5, mew=1.2)
+        ax.set_xlabel(r"dephasing rate $\Gamma$ ($1/\tau_c$)")
+        ax.set_ylabel(ylabel)
+        ax.set_title(rf"span of $V$: $V_{{\rm in}}$ = {V_IN:g}, $R_m$ = {R_M:g}, {fixed}",
+                     fontsize="medium")  # fmt: skip
+        panel_label(ax, f"({tag})")
+        ax.texts[-1].set_color("white")
+        ax.legend(
+            handles=[
+                Line2D([], [], color="#7fd3ff", ls="--", label="Hopf boundary (linear stability)"),
+                Line2D([], [], color="#2a9d8f", marker="x", ls="", label="integration failed"),
+            ],
+            loc="lower right",
+            fontsize="small",
+            framealpha=0.85,
+        )
+    fig.colorbar(mesh, ax=axes, label=r"span $V_{\max} - V_{\min}$ (stationary window)")
+    return fig
