@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qmemristor.analysis import first_lyapunov, zero_crossing_frequency
 from qmemristor.errors import ParameterError
@@ -29,6 +31,7 @@ from qmemristor.neuron.dynamics import (
     summarize,
     sweep,
 )
+from qmemristor.neuron.model import rhs
 from qmemristor.neuron.stability import hopf_points, neuron_field
 
 P = NeuronParams(r_m=5.0, gamma=0.1, alpha=1.0, z_t=1.0)
@@ -238,3 +241,24 @@ def test_sweep_rejects_bad_input():
         sweep(P, "z_t", [0.5, 1.5], 10.0)
     with pytest.raises(ParameterError, match="directions"):
         sweep(P, "v_in", [1, 2], 10.0, directions=("sideways",))
+
+
+@given(
+    y=st.tuples(*[st.floats(-1.0, 1.0)] * 3, st.floats(-3.0, 3.0)),
+    v_in=st.floats(0.0, 4.0),
+    gamma=st.floats(0.0, 1.0),
+    alpha=st.floats(0.0, 2.0),
+    z_t=st.floats(0.0, 1.0),
+)
+@settings(max_examples=60, deadline=None)
+def test_compiled_field_is_the_model_rhs(y, v_in, gamma, alpha, z_t):
+    """The one compiled field (neuron._kernels, also inlined by the sweep integrator) equals
+    the NumPy reference ``model.rhs``.  Tolerance: both evaluate the same Chebyshev tables;
+    the compiled Clenshaw recurrence and panel search are bit-identical to ``fij_point``
+    (tests/sweeps/test_batch.py), so only the summation order of the formulas differs —
+    a few ulp of the largest term (|dV/dt| ≲ 10 here)."""
+    from qmemristor.neuron.dynamics import _field
+
+    p = NeuronParams(v_in=v_in, r_m=6.0, gamma=gamma, alpha=alpha, z_t=z_t)
+    y = np.array(y)
+    np.testing.assert_allclose(_field(p, True)(0.0, y), rhs(0.0, y, p), rtol=0, atol=1e-13)

@@ -133,7 +133,7 @@ def test_sweep_start_is_the_simulate_convention(kw):
 
 def test_compiled_fij_is_the_table_kernel_bit_for_bit():
     """The kernel's rewritten F_ij (panel-major tables, bucket search) = evaluate() exactly."""
-    from qmemristor.sweeps._kernel import fij0, panel_lookup, panel_major
+    from qmemristor.neuron._kernels import fij0, panel_lookup, panel_major
 
     x = np.concatenate([np.linspace(-7, 7, 2001), TABLES.breaks, -TABLES.breaks,
                         [TABLES.x_tail * (1 + 1e-12), -TABLES.x_tail, 0.0, -0.0]])  # fmt: skip

@@ -95,9 +95,11 @@ def _field(p: NeuronParams, compiled: bool):
     kernel = _compiled_kernel() if compiled else None
     if kernel is None:
         return lambda t, y: rhs(t, y, p)
+    from ._kernels import field_tables
+
     pvec = np.array(p.pvec)
-    args = (float(p.l), *p.tables.kernel_args())
-    return lambda t, y: kernel(y, pvec, *args)
+    c, tab = float(p.l) * math.sqrt(2.0), field_tables(p.tables)
+    return lambda t, y: kernel(y, pvec, c, tab)
 
 
 def integrate_trajectory(

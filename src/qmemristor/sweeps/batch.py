@@ -17,7 +17,7 @@ Dense output: Shampine's (1986) quartic continuous extension, built from the sev
 without extra evaluations (the coefficients of SciPy's ``RK45``); the step and the dense output
 both converge at order 5 (measured slopes 5.0 and 5.1, tested).  The vector field is
 :func:`qmemristor.neuron.model.vector_field` written out for one point, with the F_ij table
-kernel inlined (:func:`qmemristor.sweeps._kernel.fij0`, bit-identical to
+kernel inlined (:func:`qmemristor.neuron._kernels.fij0`, bit-identical to
 :func:`qmemristor.neuron.device.fij_point`), compiled by numba.  Measured: ~180 ns per
 right-hand side, ~1.1 µs per step, ~23 000 steps for a limit cycle over t = 0…1500.
 
@@ -268,20 +268,9 @@ def integrate_batch(
     status = np.zeros(n, dtype=np.int8)
     counts = np.zeros((n, 2), dtype=np.int64)
     if n:
-        from ._kernel import panel_lookup, panel_major
+        from ..neuron._kernels import field_tables
 
-        breaks = np.array(tables.breaks, dtype=float, order="C")
-        lut, inv_w = panel_lookup(breaks)
-        tab = (
-            breaks,
-            lut,
-            inv_w,
-            panel_major(tables.coefs),
-            float(tables.x_tail),
-            np.array(tables.tail_a, dtype=float, order="C"),
-            np.array(tables.tail_b, dtype=float, order="C"),
-            np.array(tables.tail_c, dtype=float, order="C"),
-        )
+        tab = field_tables(tables)
         _kernel()(
             pvecs,
             y0,
