@@ -10,9 +10,9 @@ Prints:
    ``solve_ivp`` (DOP853, rtol 1e-8, atol 1e-10); sweep = its ``evaluate`` (initial state with
    cold caches + integration + regime + frequency); the ratios, and the largest span
    difference;
-3. a 30 × 30 map on threads vs a process pool (the executor choice), and the full 100 × 100
-   Fig. 6a map on all cores (threads, the default executor): wall time and the resulting
-   per-point cost against SciPy's.
+3. a 30 × 30 map on threads vs worker processes (the executor choice), and the full 100 × 100
+   Fig. 6a map on all cores (the default executor: worker processes for a sweep of many
+   chunks): wall time and the resulting per-point cost against SciPy's.
 
 Run from the repository root (takes ~10 min)::
 
@@ -27,7 +27,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 from tests.oracles.neuron_scipy import scipy_solve, window_stats
@@ -35,7 +34,7 @@ from tests.oracles.neuron_scipy import scipy_solve, window_stats
 from qmemristor.neuron import NeuronParams
 from qmemristor.sweeps.batch import BatchOptions
 from qmemristor.sweeps.neuron import evaluate_neuron
-from qmemristor.sweeps.runner import LocalExecutor, compute_chunk, make_sweep, run_sweep
+from qmemristor.sweeps.runner import LocalExecutor, make_sweep, run_sweep
 
 T_END = 1500.0
 FIXED = {"v_in": 2.0, "r_m": 6.0, "alpha": 1.0}
@@ -120,28 +119,14 @@ def per_point(n_points: int) -> float:
     return t_ref
 
 
-def _process_map(sweep, workers: int) -> float:
-    """The same chunks on a process pool (each process compiles/loads the kernel once)."""
-    from qmemristor.sweeps.models import get_model
-
-    model = get_model("neuron")
-    t0 = time.perf_counter()
-    with ProcessPoolExecutor(workers) as pool:
-        list(pool.map(compute_chunk, [model] * sweep.n_chunks, [sweep] * sweep.n_chunks,
-                      list(sweep.chunks())))  # fmt: skip
-    return time.perf_counter() - t0
-
-
 def executors(workers: int) -> None:
     sweep = make_sweep("neuron", ["gamma=0.01:1:30", "z_t=0:1:30"], fixed=FIXED,
                        options={"t_end": T_END}, chunk_points=30)  # fmt: skip
-    t0 = time.perf_counter()
-    run_sweep(sweep, executor=LocalExecutor(workers))
-    t_threads = time.perf_counter() - t0
-    t_proc = _process_map(sweep, workers)
-    print(f"executor choice, 30 × 30 Fig. 6a map, {workers} workers:")
-    print(f"  threads (nogil kernel)  {t_threads:6.1f} s")
-    print(f"  process pool            {t_proc:6.1f} s (includes {workers} process start-ups)")
+    print(f"executor choice, 30 × 30 Fig. 6a map (30 chunks), {workers} workers:")
+    for kind, note in (("threads", "nogil kernel"), ("processes", f"incl. {workers} start-ups")):
+        t0 = time.perf_counter()
+        run_sweep(sweep, executor=LocalExecutor(workers, kind=kind))
+        print(f"  {kind:10s} ({note:22s}) {time.perf_counter() - t0:6.1f} s")
 
 
 def full_map(workers: int, t_scipy: float) -> None:
@@ -152,7 +137,8 @@ def full_map(workers: int, t_scipy: float) -> None:
     wall = time.perf_counter() - t0
     per_point = wall * workers / sweep.n_points
     print(
-        f"full Fig. 6a map 100 × 100, t_end = {T_END:g}, {workers} threads: wall {wall:.1f} s "
+        f"full Fig. 6a map 100 × 100, t_end = {T_END:g}, default executor ({workers} worker "
+        f"processes): wall {wall:.1f} s "
         f"({wall / 60:.2f} min), {int((ds.status != 0).sum())} failed, "
         f"{int((ds.regime == 1).sum())} oscillating"
     )

@@ -6,7 +6,9 @@ import re
 import shlex
 from pathlib import Path
 
+import numpy as np
 import pytest
+import xarray as xr
 
 from tests.helpers import assert_one_line_error
 
@@ -32,6 +34,7 @@ def test_the_table_covers_every_command():
     commands = {r[0] for r in ROWS}
     assert {"memristor simulate", "memristor circuit", "memristor coupled", "reproduce"} <= commands
     assert {"neuron equilibria", "neuron folds", "neuron cusp", "neuron ramp"} <= commands
+    assert {"neuron hopf", "neuron simulate", "neuron continue", "neuron sweep"} <= commands
 
 
 @pytest.fixture
@@ -52,18 +55,39 @@ def places(tmp_path):
     afile.write_text("x")
     fresh = tmp_path / "fresh"
     fresh.mkdir()
+    corrupt = tmp_path / "corrupt.zarr"
+    corrupt.mkdir()
+    (corrupt / "zarr.json").write_text("{ not json")
+    foreign = tmp_path / "foreign.zarr"
+    xr.Dataset({"a": ("x", np.arange(3.0))}).to_zarr(foreign, zarr_format=3, consolidated=False)
+    notzarr = tmp_path / "notzarr.zarr"
+    notzarr.write_text("x")
     yield {
         "missing": str(tmp_path / "missing"),
         "readonly": str(readonly),
         "file": str(afile),
         "tmp": str(fresh),
+        "corrupt": str(corrupt),
+        "foreign": str(foreign),
+        "notzarr": str(notzarr),
     }
     (tmp_path / "readonly").chmod(0o755)
+
+
+def snapshot(*roots: str) -> dict[str, bytes]:
+    """Every file below the given paths with its bytes (to see that nothing was touched)."""
+    files = {}
+    for root in map(Path, roots):
+        for f in [root] if root.is_file() else sorted(root.rglob("*")):
+            if f.is_file():
+                files[str(f)] = f.read_bytes()
+    return files
 
 
 @pytest.mark.parametrize(("command", "what", "args", "message"), ROWS, ids=[r[1] for r in ROWS])
 def test_row(cli, places, command, what, args, message):
     argv = [a.format(**places) for a in shlex.split(args)]
+    stores = snapshot(places["corrupt"], places["foreign"], places["notzarr"])
     assert " ".join(argv[: len(command.split())]) == command, "row is filed under its command"
     res = cli(*argv)
     # "…" separates fragments that must appear in order in the one line
@@ -73,5 +97,6 @@ def test_row(cli, places, command, what, args, message):
     pos = 0
     for frag in fragments:
         pos = line.index(frag, pos) + len(frag)
-    # nothing half-written: the fresh folder stays empty
+    # nothing half-written: the fresh folder stays empty, the given stores stay as they were
     assert not any(Path(places["tmp"]).iterdir())
+    assert snapshot(places["corrupt"], places["foreign"], places["notzarr"]) == stores

@@ -204,10 +204,14 @@ def hopf(
     Every branch of equilibria crossing the window is continued (folds included); each Hopf
     point is located by Newton's method on the Hopf system.
     """
+    from ..errors import ParameterError
     from ..neuron.stability import hopf_points
 
     p = _params(r_m=r_m, gamma=gamma, alpha=alpha, z_t=z_t, omega=omega, l=l, x0=x0, lam=lam)
-    pts = hopf_points(p, "v_in", _window(v_in_min, v_in_max, "--v-in-min", "--v-in-max"))
+    window = _window(v_in_min, v_in_max, "--v-in-min", "--v-in-max")
+    if v_in_max < v_in_min:
+        raise ParameterError(f"--v-in-max must be > --v-in-min (got {v_in_max:g} < {v_in_min:g})")
+    pts = hopf_points(p, "v_in", window)
     if as_json:
         emit_json({"hopf": [h.as_dict() for h in pts]})
         return
@@ -272,6 +276,7 @@ def simulate(
     from ..errors import ParameterError, check_nonnegative, check_positive
     from ..io import write_netcdf
     from ..neuron.dynamics import simulate as run
+    from ..neuron.dynamics import time_grid
 
     check_out(out)
     check_positive("t_end", t_end)
@@ -279,6 +284,7 @@ def simulate(
         check_positive(name, value)
     if transient is not None and check_nonnegative("transient", transient) >= t_end:
         raise ParameterError(f"transient must be < t_end (got {transient:g} ≥ {t_end:g})")
+    time_grid(t_end, dt)  # enough samples, before integrating
     p = _params(
         v_in=v_in, r_m=r_m, gamma=gamma, alpha=alpha, z_t=z_t, omega=omega, l=l, x0=x0, lam=lam
     )

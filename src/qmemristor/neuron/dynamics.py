@@ -247,7 +247,8 @@ class Simulation:
         return np.array([float(self.dataset[n][-1]) for n in STATE_NAMES])
 
 
-def _time_grid(t_end: float, dt: float) -> NDArray[np.float64]:
+def time_grid(t_end: float, dt: float) -> NDArray[np.float64]:
+    """The output times ``0, dt, …, t_end`` of :func:`simulate` (validated: ≥ 16 samples)."""
     t_end = check_positive("t_end", t_end)
     dt = check_positive("dt", dt)
     n = round(t_end / dt)
@@ -293,7 +294,7 @@ def simulate(
     -------
     Simulation
     """
-    t = _time_grid(t_end, dt)
+    t = time_grid(t_end, dt)
     if transient is not None:
         transient = check_nonnegative("transient", transient)
         if transient >= t[-1]:

@@ -24,9 +24,12 @@ evaluated chunk appends one line with the flat indices of its points (to count e
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -295,6 +298,10 @@ class LocalExecutor:
             pool.shutdown(wait=True, cancel_futures=True)
 
 
+#: A scheduler address as ``distributed`` takes it: protocol, host (name, IPv4 or [IPv6]), port.
+_ADDRESS = re.compile(r"^[a-z][a-z0-9+.-]*://(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9_.-]+):[0-9]{1,5}$")
+
+
 class DaskExecutor:
     """Chunks on a Dask ``distributed`` cluster.
 
@@ -324,6 +331,11 @@ class DaskExecutor:
             raise ParameterError("give exactly one of a scheduler address, n_workers or a client")
         if n_workers is not None and (isinstance(n_workers, bool) or int(n_workers) < 1):
             raise ParameterError(f"workers must be ≥ 1 (got {n_workers!r})")
+        if address is not None and not _ADDRESS.match(str(address)):
+            raise ParameterError(
+                f"{address!r} is not a Dask scheduler address; expected PROTOCOL://HOST:PORT, "
+                "e.g. tcp://10.0.0.5:8786"
+            )
         self.address = address
         self.n_workers = n_workers
         self.client = client
@@ -419,6 +431,7 @@ def run_sweep(
     mdl = model if model is not None else get_model(sweep.model)
     if mdl.name != sweep.model:
         raise ParameterError(f"the sweep is for model {sweep.model!r}, not {mdl.name!r}")
+    new_store = out is not None and not Path(out).exists()
     results = SweepStore.open(out, sweep, mdl) if out is not None else MemoryResults(sweep, mdl)
     todo = results.missing()
     done = sweep.n_points - sum(c.size for c in todo)
@@ -426,12 +439,20 @@ def run_sweep(
         progress(done, sweep.n_points)
     if todo:
         ex = executor if executor is not None else LocalExecutor()
-        with ex:
+        try:
+            ex.__enter__()
+        except BaseException:
+            if new_store:  # nothing computed yet: leave nothing behind (scheduler unreachable)
+                shutil.rmtree(out, ignore_errors=True)
+            raise
+        try:
             for chunk, res in ex.map(mdl, sweep, todo):
                 results.write(chunk, res)
                 done += chunk.size
                 if progress is not None:
                     progress(done, sweep.n_points)
+        finally:
+            ex.__exit__(None, None, None)
         left = results.missing()
         if left:  # an executor that lost chunks must not pass for a finished sweep
             raise RuntimeError(f"{len(left)} chunk(s) were not computed, e.g. {left[0].index}")
