@@ -220,6 +220,15 @@ def test_backend_without_reset_is_refused_for_the_reset_layout():
         run_protocol(FIG4, PAPER_STATE, time_grid(1, 4), backend=backend, layout="reset")
 
 
+def test_circuits_wider_than_the_backend_are_refused_with_a_remedy():
+    from qiskit.providers.fake_provider import GenericBackendV2
+
+    # the paper layout measures t_8 with 9 qubits: more than the device's 3
+    backend = GenericBackendV2(num_qubits=3, seed=1)
+    with pytest.raises(ParameterError, match=r"needs 9 qubits .* has 3; use the reset"):
+        run_protocol(FIG4, PAPER_STATE, time_grid(1, 8), backend=backend, layout="paper")
+
+
 # --- bad input --------------------------------------------------------------------------------
 
 

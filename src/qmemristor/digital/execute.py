@@ -443,6 +443,21 @@ def _check_reset(backend: Any, layout: Any) -> None:
         )
 
 
+def _check_width(backend: Any, max_qubits: int, layout: Any) -> None:
+    """Refuse circuits wider than the device (the transpiler's error names no remedy)."""
+    width = getattr(backend, "num_qubits", None)
+    if width is not None and max_qubits > width:
+        hint = (
+            "use the reset layout or fewer time steps"
+            if not layout.needs_reset
+            else "it is too small for this protocol"
+        )
+        raise ParameterError(
+            f"the {layout.name} layout needs {max_qubits} qubits but {backend.name} has "
+            f"{width}; {hint}"
+        )
+
+
 def _is_sampler(obj: Any) -> bool:
     from qiskit.primitives import BaseSamplerV2
 
@@ -484,6 +499,7 @@ def execute_circuits(
         device = fake_backend(name[5:]) if name.startswith("fake:") else None
         if device is not None:
             _check_reset(device, layout)
+            _check_width(device, info["max_qubits"], layout)
         circuits = build()
         if device is None:  # "aer"
             method = aer_method or ("density_matrix" if layout.needs_reset else "automatic")
@@ -503,6 +519,7 @@ def execute_circuits(
         return _counts_from_sampler(result, shots, nbits), f"sampler:{type(backend).__name__}"
     if _is_backend(backend):
         _check_reset(backend, layout)
+        _check_width(backend, info["max_qubits"], layout)
         circuits = _transpile(build(), backend, seed, pass_manager)
         result = _sampler_for(backend, shots, seed).run([(c,) for c in circuits]).result()
         return _counts_from_sampler(result, shots, nbits), f"backend:{backend.name}"
