@@ -33,6 +33,25 @@ def test_reproduce_writes_png_and_netcdf(cli, tmp_path):
     assert ds.attrs["figure"] == "memristor-fig1" and "qmemristor_version" in ds.attrs
 
 
+def test_reproduce_all_runs_every_registered_figure_in_order(cli, tmp_path, monkeypatch):
+    """``all`` = the registry, in order, one summary line per figure (a two-figure registry
+    here: every real figure has its own quick test, and the full run is timed by hand)."""
+    import qmemristor.figures as figures
+
+    subset = {k: available()[k] for k in ("memristor-fig1", "neuron-fig7")}
+    monkeypatch.setattr(figures, "available", lambda: subset)
+    res = cli("reproduce", "all", "--quick", "--out", str(tmp_path))
+    assert res.code == 0, res.err
+    lines = [ln for ln in res.err.splitlines() if ln.strip()]
+    assert [ln.split()[0] for ln in lines[:2]] == ["memristor-fig1", "neuron-fig7"]
+    assert lines[-1].startswith("2 figure(s) in ")
+    for name in subset:
+        assert (tmp_path / f"{name}.png").is_file() and (tmp_path / f"{name}.nc").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        f"{n}.{ext}" for n in subset for ext in ("png", "nc")
+    )  # nothing else left behind (no temporary files)
+
+
 def test_reproduce_list_and_unknown_name(cli):
     res = cli("reproduce", "list", "--json")
     assert "memristor-fig1" in res.json()
