@@ -77,8 +77,29 @@ __all__ = [
 _REGULAR_ENDS = {"bound", "max_steps", "start", "omega_to_zero", "unbounded"}
 
 
+class _Result:
+    """What :class:`Branch` and :class:`BifurcationCurve` share: read-only arrays and ``tests``
+    (frozen after ``__init__``), ``ok`` and ``points``."""
+
+    special_points: tuple[SpecialPoint, ...]
+    ends: tuple[str, str]
+
+    def __post_init__(self) -> None:
+        _freeze(self)
+
+    @property
+    def ok(self) -> bool:
+        """True unless the start failed or the step size collapsed at an end."""
+        return all(e in _REGULAR_ENDS for e in self.ends)
+
+    def points(self, kind: str) -> tuple[SpecialPoint, ...]:
+        """The special points of one kind: ``"LP"``, ``"H"``, ``"NS"`` on a branch; ``"CP"``,
+        ``"BT"`` on a fold curve; ``"BT"``, ``"ZH"``, ``"GH"`` on a Hopf curve."""
+        return tuple(sp for sp in self.special_points if sp.kind == kind)
+
+
 @dataclass(frozen=True)
-class Branch:
+class Branch(_Result):
     """A branch of equilibria ``f(x, p) = 0`` continued in ``p[k]``.
 
     Attributes
@@ -113,25 +134,13 @@ class Branch:
     ends: tuple[str, str]
     tests: Mapping[str, NDArray] = field(default_factory=dict)
 
-    def __post_init__(self) -> None:
-        _freeze(self)
-
-    @property
-    def ok(self) -> bool:
-        """True unless the start failed or the step size collapsed at an end."""
-        return all(e in _REGULAR_ENDS for e in self.ends)
-
     def params(self, i: int) -> NDArray:
         """Full parameter vector at point ``i``."""
         return with_params(self.p0, (self.k,), [self.mu[i]])
 
-    def points(self, kind: str) -> tuple[SpecialPoint, ...]:
-        """The special points of one kind (``"LP"``, ``"H"``, ``"NS"``)."""
-        return tuple(sp for sp in self.special_points if sp.kind == kind)
-
 
 @dataclass(frozen=True)
-class BifurcationCurve:
+class BifurcationCurve(_Result):
     """A curve of folds or Hopf points in the plane of ``(p[k1], p[k2])``.
 
     Attributes
@@ -170,24 +179,12 @@ class BifurcationCurve:
     ends: tuple[str, str]
     tests: Mapping[str, NDArray] = field(default_factory=dict)
 
-    def __post_init__(self) -> None:
-        _freeze(self)
-
-    @property
-    def ok(self) -> bool:
-        """True unless the start failed or the step size collapsed at an end."""
-        return all(e in _REGULAR_ENDS for e in self.ends)
-
     def params_at(self, i: int) -> NDArray:
         """Full parameter vector at point ``i``."""
         return with_params(self.p0, self.indices, self.params[i])
 
-    def points(self, kind: str) -> tuple[SpecialPoint, ...]:
-        """The special points of one kind."""
-        return tuple(sp for sp in self.special_points if sp.kind == kind)
 
-
-def _freeze(result: Branch | BifurcationCurve) -> None:
+def _freeze(result: _Result) -> None:
     """Make the arrays of a result read-only and its ``tests`` mapping immutable."""
     tests = {}
     for name, value in result.tests.items():
