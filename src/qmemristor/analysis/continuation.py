@@ -439,20 +439,7 @@ def _analyse_fold_curve(vf, pts, tans, ends, split, system, p0, ks, n, opt) -> B
             )
             seg = (pts[i], pts[i + 1], test[i], test[i + 1])
             special.append(_curve_point(vf, kind, y, seg, i, split, res))
-    special.sort(key=lambda sp: sp.index)
-    return BifurcationCurve(
-        kind="fold",
-        x=pts[:, :n],
-        params=pts[:, n : n + 2],
-        indices=ks,
-        p0=p0,
-        eigenvalues=eig,
-        omega=np.full(len(pts), np.nan),
-        l1=np.full(len(pts), np.nan),
-        special_points=tuple(special),
-        ends=ends,
-        tests={"cusp": cusp, "bt": bt},
-    )
+    return _curve("fold", pts, n, ks, p0, eig, special, ends, {"cusp": cusp, "bt": bt})
 
 
 def _oriented_left_null(vf: VectorField, states) -> list[NDArray]:
@@ -550,19 +537,25 @@ def _analyse_hopf_curve(
                 continue
             seg = (pts[i], pts[i + 1], test[i], test[i + 1])
             special.append(_curve_point(vf, kind, y, seg, i, split, res))
-    special.sort(key=lambda sp: sp.index)
+    tests = {"kappa": kappa, "det": det}
+    return _curve("hopf", pts, n, ks, p0, eig, special, ends, tests, omega=omega, l1=l1)
+
+
+def _curve(kind, pts, n, ks, p0, eig, special, ends, tests, *, omega=None, l1=None):
+    """The :class:`BifurcationCurve` through ``pts`` (rows ``(x, p[k1], p[k2], ...)``), its
+    special points in curve order; ``omega`` and ``l1`` are NaN unless given."""
     return BifurcationCurve(
-        kind="hopf",
+        kind=kind,
         x=pts[:, :n],
         params=pts[:, n : n + 2],
         indices=ks,
         p0=p0,
         eigenvalues=eig,
-        omega=omega,
-        l1=l1,
-        special_points=tuple(special),
+        omega=np.full(len(pts), np.nan) if omega is None else omega,
+        l1=np.full(len(pts), np.nan) if l1 is None else l1,
+        special_points=tuple(sorted(special, key=lambda sp: sp.index)),
         ends=ends,
-        tests={"kappa": kappa, "det": det},
+        tests=tests,
     )
 
 
