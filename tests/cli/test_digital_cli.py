@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from qmemristor.io import read_netcdf
-from qmemristor.memristor import InitialState, MemristorParams, exact_solution, time_grid
-from tests.helpers import assert_one_line_error, run_subprocess
+from qmemristor.memristor import exact_solution, time_grid
+from tests.helpers import FIG4, PAPER_STATE, assert_one_line_error, run_subprocess
 
 FIG4_ARGS = ["--gamma0", "0.4", "--a", str(math.pi / 4), "--b", str(math.pi / 5)]
 
@@ -34,9 +34,7 @@ def test_circuit_json_adds_error_fields_and_is_seeded(cli):
     }
     assert data == cli(*args, "--seed", "7", "--json").json()  # bit-identical for a seed
     assert data != cli(*args, "--seed", "8", "--json").json()
-    ref = exact_solution(
-        MemristorParams(0.4), InitialState.from_angles(math.pi / 4, math.pi / 5), time_grid(2, 30)
-    )
+    ref = exact_solution(FIG4, PAPER_STATE, time_grid(2, 30))
     sy, err = np.array(data["sigma_y"]), np.array(data["sigma_y_err"])
     assert np.all(np.abs(sy - ref.sigma_y) < 5 * err + 1e-15)  # default: sampled, 5000 shots
     assert 0.012 < np.median(err) < 0.0142  # sqrt((1 − σ²)/5000) ≤ 0.01414
@@ -63,9 +61,7 @@ def test_density_backend_is_exact_and_writes_netcdf(cli, tmp_path):
     assert "backend density, layout reset" in res.err
     ds = read_netcdf(out)
     assert ds.attrs["backend"] == "density" and ds.attrs["layout"] == "reset"
-    ref = exact_solution(
-        MemristorParams(0.4), InitialState.from_angles(math.pi / 4, math.pi / 5), ds.t
-    )
+    ref = exact_solution(FIG4, PAPER_STATE, ds.t)
     np.testing.assert_allclose(ds.sigma_x, ref.sigma_x, atol=1e-12)
 
 

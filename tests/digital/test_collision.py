@@ -20,7 +20,7 @@ from qiskit.quantum_info import (
     process_fidelity,
 )
 
-from qmemristor.conventions import QISKIT_PAULI_SIGN, to_qiskit_basis
+from qmemristor.conventions import to_qiskit_basis
 from qmemristor.digital import (
     LAYOUTS,
     build_protocol,
@@ -40,19 +40,9 @@ from qmemristor.memristor import (
     InitialState,
     MemristorParams,
     amplitude_damping_kraus,
-    exact_solution,
     time_grid,
 )
-
-PAPER_STATE = InitialState.from_angles(math.pi / 4, math.pi / 5)
-MIXED_STATE = InitialState(0.3, -0.2, 0.1)
-
-
-def exact_p0(params, state, t, observable):
-    """Probability of outcome 0 after the readout of ``observable``, from the closed form."""
-    ex = exact_solution(params, state, t)
-    sigma = getattr(ex, f"sigma_{observable}")
-    return 0.5 * (1.0 + QISKIT_PAULI_SIGN[observable] * sigma)
+from tests.helpers import MIXED_STATE, PAPER_STATE, exact_p0
 
 
 def system_kraus(op: Operator, n_anc: int) -> list[np.ndarray]:

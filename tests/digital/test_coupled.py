@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pytest
 from qiskit.quantum_info import DensityMatrix
@@ -25,10 +23,6 @@ from qmemristor.digital import (
 )
 from qmemristor.errors import ParameterError
 from qmemristor.memristor import (
-    CoupledMemristors,
-    Coupling,
-    InitialState,
-    MemristorParams,
     amplitude_damping_kraus,
     exact_solution,
     interaction_generator,
@@ -36,20 +30,9 @@ from qmemristor.memristor import (
     partial_trace,
     time_grid,
 )
+from tests.helpers import MIXED_STATE, PLUS, TILTED, coupled_system
 
-PLUS = InitialState.from_angles(math.pi / 4, 0.0)
-TILTED = InitialState.from_angles(math.pi / 8, math.pi / 5)
-MIXED = InitialState(0.3, -0.2, 0.1)
 PAULI = {"i": np.eye(2), "x": SIGMA_X, "y": SIGMA_Y, "z": SIGMA_Z}
-
-
-def system(name="yy", delta=0.3, g1=0.2, g2=0.1, frame="interaction"):
-    return CoupledMemristors(
-        m1=MemristorParams(gamma0=g1),
-        m2=MemristorParams(gamma0=g2),
-        coupling=Coupling(name, delta),
-        frame=frame,
-    )
 
 
 def trotter_reference(sysm, s1, s2, t):
@@ -80,20 +63,20 @@ def test_density_backend_equals_a_numpy_trotter_map(name, frame):
     """Two implementations of the same splitting (circuit operators in Qiskit's basis vs
     NumPy Kraus maps in the paper's) agree to round-off: 60 steps × ~1e-16 per step."""
     t = time_grid(2, 30)
-    sysm = system(name, frame=frame)
-    run = run_coupled_protocol(sysm, TILTED, MIXED, t, backend="density")
-    np.testing.assert_allclose(run.rho, trotter_reference(sysm, TILTED, MIXED, t), atol=1e-12)
+    sysm = coupled_system(name, frame=frame)
+    run = run_coupled_protocol(sysm, TILTED, MIXED_STATE, t, backend="density")
+    np.testing.assert_allclose(run.rho, trotter_reference(sysm, TILTED, MIXED_STATE, t), atol=1e-12)
     assert run.shots is None and run.counts is None and run.probabilities.shape == (61, 9, 4)
 
 
 @pytest.mark.parametrize("frame", ["interaction", "lab"])
-@pytest.mark.parametrize(("name", "s2"), [("cry", MIXED), ("xy", PLUS), ("zz", TILTED)])
+@pytest.mark.parametrize(("name", "s2"), [("cry", MIXED_STATE), ("xy", PLUS), ("zz", TILTED)])
 def test_reset_and_paper_layouts_give_the_same_two_qubit_states(name, s2, frame):
     """The actual circuits of both layouts (unmeasured, simulated as density matrices by
     qiskit.quantum_info, ancillas and purifier traced out) against the density backend:
     round-off only (1e-12)."""
     t = time_grid(1, 12)[:4]
-    sysm = system(name, delta=0.5, frame=frame)
+    sysm = coupled_system(name, delta=0.5, frame=frame)
     exact = run_coupled_protocol(sysm, TILTED, s2, t, backend="density").rho
     proto = build_coupled_protocol(sysm, TILTED, s2, t)
     for index in (1, 3):
@@ -109,7 +92,7 @@ def test_reset_and_paper_layouts_give_the_same_two_qubit_states(name, s2, frame)
 
 def test_layout_qubit_counts():
     t = time_grid(1, 10)
-    proto = build_coupled_protocol(system(), PLUS, MIXED, t)
+    proto = build_coupled_protocol(coupled_system(), PLUS, MIXED_STATE, t)
     for i in (0, 1, 5):
         paper = coupled_protocol_circuit(proto, i, "xy", "paper")
         reset = coupled_protocol_circuit(proto, i, "xy", "reset")
@@ -122,9 +105,9 @@ def test_layout_qubit_counts():
 def test_without_coupling_each_memristor_follows_its_exact_solution():
     """δ = 0: a product of the two single-memristor solutions (closed form), no entanglement."""
     t = time_grid(3, 30)
-    sysm = system("yy", delta=0.0)
-    run = run_coupled_protocol(sysm, TILTED, MIXED, t, backend="density")
-    for k, (m, s) in enumerate(zip(sysm.memristors, (TILTED, MIXED), strict=True), start=1):
+    sysm = coupled_system("yy", delta=0.0)
+    run = run_coupled_protocol(sysm, TILTED, MIXED_STATE, t, backend="density")
+    for k, (m, s) in enumerate(zip(sysm.memristors, (TILTED, MIXED_STATE), strict=True), start=1):
         red = partial_trace(run.rho, k)
         ex = exact_solution(m, s, t)
         np.testing.assert_allclose(
@@ -141,7 +124,7 @@ def test_symmetric_coupling_of_identical_memristors_gives_identical_curves(name)
     """Identical memristors in identical states under a SWAP-symmetric gate stay exchange
     symmetric, so their reduced states — and I–V curves — coincide to round-off."""
     t = time_grid(4, 30)
-    ds = simulate_coupled(system(name, 0.02, 0.02, 0.02), PLUS, PLUS, t)
+    ds = simulate_coupled(coupled_system(name, 0.02, 0.02, 0.02), PLUS, PLUS, t)
     for var in ("V", "I", "form_factor", "pinch_offset"):
         a, b = ds[var].sel(memristor=1).values, ds[var].sel(memristor=2).values
         np.testing.assert_allclose(a, b, atol=1e-12 * np.max(np.abs(a)))
@@ -149,16 +132,16 @@ def test_symmetric_coupling_of_identical_memristors_gives_identical_curves(name)
 
 def test_controlled_rotation_makes_the_memristors_differ():
     t = time_grid(4, 30)
-    ds = simulate_coupled(system("cry", 0.02, 0.02, 0.02), PLUS, PLUS, t)
+    ds = simulate_coupled(coupled_system("cry", 0.02, 0.02, 0.02), PLUS, PLUS, t)
     i1, i2 = ds.I.sel(memristor=1).values, ds.I.sel(memristor=2).values
     assert np.max(np.abs(i1 - i2)) > 0.1 * np.max(np.abs(i1))
 
 
 def test_partial_swap_changes_nothing_for_identical_memristors_but_xy_does():
     t = time_grid(4, 30)
-    free = simulate_coupled(system("pswap", 0.0, 0.02, 0.02), PLUS, PLUS, t)
-    pswap = simulate_coupled(system("pswap", 0.3, 0.02, 0.02), PLUS, PLUS, t)
-    xy = simulate_coupled(system("xy", 0.3, 0.02, 0.02), PLUS, PLUS, t)
+    free = simulate_coupled(coupled_system("pswap", 0.0, 0.02, 0.02), PLUS, PLUS, t)
+    pswap = simulate_coupled(coupled_system("pswap", 0.3, 0.02, 0.02), PLUS, PLUS, t)
+    xy = simulate_coupled(coupled_system("xy", 0.3, 0.02, 0.02), PLUS, PLUS, t)
     np.testing.assert_allclose(pswap.rho_real, free.rho_real, atol=1e-12)
     np.testing.assert_allclose(pswap.rho_imag, free.rho_imag, atol=1e-12)
     assert np.max(np.abs(xy.V - free.V)) > 0.1 * np.max(np.abs(free.V))
@@ -181,7 +164,9 @@ def test_tomography_of_exact_probabilities_recovers_the_states():
     """Linear in the probabilities: counts = N·p (no noise) give T_ij = Tr(ρ σi⊗σj) and the
     state itself to round-off; the projection leaves a physical state unchanged."""
     t = time_grid(2, 30)
-    run = run_coupled_protocol(system("cry", frame="lab"), TILTED, MIXED, t, backend="density")
+    run = run_coupled_protocol(
+        coupled_system("cry", frame="lab"), TILTED, MIXED_STATE, t, backend="density"
+    )
     n = 1_000_000
     tt, err = two_qubit_paulis(run.probabilities * n, n, SETTINGS)
     np.testing.assert_allclose(tt, exact_paulis(run.rho), atol=1e-12)
@@ -229,7 +214,7 @@ def multinomial_pvalue(counts, p, shots):
 
 def test_sampled_backend_is_seeded_and_unbiased():
     t = time_grid(2, 15)
-    sysm = system("yy", 0.3)
+    sysm = coupled_system("yy", 0.3)
     a = run_coupled_protocol(sysm, TILTED, PLUS, t, backend="sampled", seed=4)
     b = run_coupled_protocol(sysm, TILTED, PLUS, t, backend="sampled", seed=4)
     c = run_coupled_protocol(sysm, TILTED, PLUS, t, backend="sampled", seed=5)
@@ -241,7 +226,7 @@ def test_sampled_backend_is_seeded_and_unbiased():
 
 def test_sampled_dataset_has_errors_and_estimates_within_5_sigma():
     t = time_grid(2, 15)
-    sysm = system("cry", 0.3)
+    sysm = coupled_system("cry", 0.3)
     exact = simulate_coupled(sysm, TILTED, PLUS, t)
     ds = simulate_coupled(sysm, TILTED, PLUS, t, backend="sampled", seed=11, bootstrap=60)
     for var in ("sigma_x", "sigma_y", "sigma_z", "V"):
@@ -262,9 +247,9 @@ def test_aer_runs_the_tomography_circuits(layout, n_t):
     """The real circuits on qiskit-aer (paper layout ≤ 6 qubits: 2 steps) follow the exact
     outcome probabilities (χ² p > 1e-4, seeded)."""
     t = time_grid(1, 10)[:n_t]
-    sysm = system("cry", 0.5)
-    run = run_coupled_protocol(sysm, TILTED, MIXED, t, backend="aer", layout=layout, seed=3)
-    exact = run_coupled_protocol(sysm, TILTED, MIXED, t, backend="density")
+    sysm = coupled_system("cry", 0.5)
+    run = run_coupled_protocol(sysm, TILTED, MIXED_STATE, t, backend="aer", layout=layout, seed=3)
+    exact = run_coupled_protocol(sysm, TILTED, MIXED_STATE, t, backend="density")
     assert run.counts.shape == (n_t, 9, 4)
     assert multinomial_pvalue(run.counts, exact.probabilities, 5000) > 1e-4
     assert run.info["max_qubits"] == (2 * (n_t - 1) + 2 + 1 if layout == "paper" else 5)
@@ -282,7 +267,7 @@ def test_fake_device_backendv2_and_samplerv2():
     from qiskit_aer.primitives import SamplerV2
 
     t = time_grid(1, 10)[:3]
-    sysm = system("xx", 0.5)
+    sysm = coupled_system("xx", 0.5)
     p = run_coupled_protocol(sysm, PLUS, TILTED, t, backend="density").probabilities
     ideal = run_coupled_protocol(
         sysm, PLUS, TILTED, t, backend=AerSimulator(), layout="reset", seed=2
@@ -312,13 +297,13 @@ def test_fake_device_backendv2_and_samplerv2():
 )
 def test_bad_input_raises_parameter_error(kwargs, fragment):
     with pytest.raises(ParameterError, match=fragment):
-        run_coupled_protocol(system(), PLUS, PLUS, time_grid(1, 4), **kwargs)
+        run_coupled_protocol(coupled_system(), PLUS, PLUS, time_grid(1, 4), **kwargs)
 
 
 def test_grid_and_setting_checks():
     with pytest.raises(ParameterError, match="uniform time grid"):
-        run_coupled_protocol(system(), PLUS, PLUS, np.array([0.0, 0.1, 0.3]))
-    proto = build_coupled_protocol(system(), PLUS, PLUS, time_grid(1, 4))
+        run_coupled_protocol(coupled_system(), PLUS, PLUS, np.array([0.0, 0.1, 0.3]))
+    proto = build_coupled_protocol(coupled_system(), PLUS, PLUS, time_grid(1, 4))
     with pytest.raises(ParameterError, match="tomography setting"):
         coupled_protocol_circuit(proto, 1, "xq")
     with pytest.raises(ParameterError, match=r"index must be in \[0, 4\]"):
@@ -331,4 +316,6 @@ def test_aer_paper_layout_refuses_a_statevector_that_cannot_fit(monkeypatch):
 
     monkeypatch.setattr(execute, "_memory_bytes", lambda: 2**19)  # a 512 KiB machine
     with pytest.raises(ParameterError, match=r"18-qubit statevector of 4 MiB .* has 512 KiB"):
-        run_coupled_protocol(system(), PLUS, PLUS, time_grid(1, 8), backend="aer", layout="paper")
+        run_coupled_protocol(
+            coupled_system(), PLUS, PLUS, time_grid(1, 8), backend="aer", layout="paper"
+        )

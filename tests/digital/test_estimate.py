@@ -19,10 +19,8 @@ from qmemristor.digital import (
     simulate_circuit,
 )
 from qmemristor.errors import ParameterError
-from qmemristor.memristor import InitialState, MemristorParams, exact_solution, time_grid
-
-PAPER_STATE = InitialState.from_angles(math.pi / 4, math.pi / 5)
-FIG4 = MemristorParams(gamma0=0.4)
+from qmemristor.memristor import exact_solution, time_grid
+from tests.helpers import FIG4, PAPER_STATE
 
 
 @given(

@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from qmemristor.conventions import QISKIT_PAULI_SIGN
 from qmemristor.digital import (
     collision_kraus,
     fake_backend,
@@ -19,23 +18,11 @@ from qmemristor.digital import (
 from qmemristor.errors import ParameterError
 from qmemristor.memristor import (
     ConstantDecay,
-    InitialState,
     MemristorParams,
     exact_solution,
     time_grid,
 )
-
-PAPER_STATE = InitialState.from_angles(math.pi / 4, math.pi / 5)
-MIXED_STATE = InitialState(0.3, -0.2, 0.1)
-FIG4 = MemristorParams(gamma0=0.4)
-
-
-def exact_p0(params, state, t, observables=("x", "y")):
-    ex = exact_solution(params, state, t)
-    return np.stack(
-        [0.5 * (1 + QISKIT_PAULI_SIGN[o] * getattr(ex, f"sigma_{o}")) for o in observables],
-        axis=1,
-    )
+from tests.helpers import FIG4, MIXED_STATE, PAPER_STATE, exact_p0
 
 
 def z_scores(counts0, shots, p0):

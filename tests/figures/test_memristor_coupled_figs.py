@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from qmemristor.figures import FigureConfig, get
-from qmemristor.io import read_netcdf
+from tests.helpers import assert_reproduced
 
 QUICK = FigureConfig(quick=True)
 
@@ -87,8 +87,4 @@ def test_fig12_controlled_rotations_partial_swap_and_xy():
     ],
 )
 def test_reproduce_writes_each_coupled_figure(cli, tmp_path, name):
-    res = cli("reproduce", name, "--quick", "--out", str(tmp_path), "--json")
-    assert res.code == 0, res.err
-    assert (tmp_path / f"{name}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    ds = read_netcdf(tmp_path / f"{name}.nc")
-    assert ds.attrs["figure"] == name and "qmemristor_version" in ds.attrs
+    assert_reproduced(cli, tmp_path, name)

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pytest
 
 from qmemristor.figures import FigureConfig, get
-from qmemristor.io import read_netcdf
-from qmemristor.memristor import InitialState, MemristorParams, exact_solution
+from qmemristor.memristor import exact_solution
+from tests.helpers import FIG4, PAPER_STATE, assert_reproduced
 
 
 def test_fig2_collision_step_matches_the_closed_form():
@@ -37,9 +35,7 @@ def test_fig3_layout_resources():
 
 def test_fig4_digital_points_scatter_like_shot_noise_around_exact():
     fig, ds = get("memristor-fig4").make(FigureConfig(quick=True, seed=5))
-    ex = exact_solution(
-        MemristorParams(0.4), InitialState.from_angles(math.pi / 4, math.pi / 5), ds.t.values
-    )
+    ex = exact_solution(FIG4, PAPER_STATE, ds.t.values)
     assert np.all(np.abs(ds.sigma_y - ex.sigma_y) < 5 * ds.sigma_y_err + 1e-15)
     assert np.all(np.abs(ds.I - ds.I_exact_fd) < 5 * ds.I_err)
     # ~68 % within 1σ for Gaussian errors; 42 points: allow 45–90 % (≈ 3σ of a binomial)
@@ -52,8 +48,4 @@ def test_fig4_digital_points_scatter_like_shot_noise_around_exact():
 
 @pytest.mark.parametrize("name", ["memristor-fig2", "memristor-fig3", "memristor-fig4"])
 def test_reproduce_writes_each_digital_figure(cli, tmp_path, name):
-    res = cli("reproduce", name, "--quick", "--out", str(tmp_path), "--json")
-    assert res.code == 0, res.err
-    assert (tmp_path / f"{name}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    ds = read_netcdf(tmp_path / f"{name}.nc")
-    assert ds.attrs["figure"] == name and "qmemristor_version" in ds.attrs
+    assert_reproduced(cli, tmp_path, name)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from qmemristor.figures import FigureConfig, available, get
-from qmemristor.io import read_netcdf
+from tests.helpers import assert_reproduced
 
 
 def test_fig1_data_is_normalised_pinched_and_periodic_in_shape():
@@ -23,14 +23,9 @@ def test_fig1_data_is_normalised_pinched_and_periodic_in_shape():
 
 
 def test_reproduce_writes_png_and_netcdf(cli, tmp_path):
-    res = cli("reproduce", "memristor-fig1", "--quick", "--out", str(tmp_path), "--json")
-    assert res.code == 0, res.err
+    res = assert_reproduced(cli, tmp_path, "memristor-fig1")
     summary = res.json()["figures"]
     assert [s["figure"] for s in summary] == ["memristor-fig1"]
-    png = tmp_path / "memristor-fig1.png"
-    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    ds = read_netcdf(tmp_path / "memristor-fig1.nc")
-    assert ds.attrs["figure"] == "memristor-fig1" and "qmemristor_version" in ds.attrs
 
 
 def test_reproduce_all_runs_every_registered_figure_in_order(cli, tmp_path, monkeypatch):

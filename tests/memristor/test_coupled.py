@@ -14,8 +14,6 @@ from qmemristor.digital.coupled import schrodinger_states
 from qmemristor.errors import ParameterError
 from qmemristor.memristor import (
     CoupledMemristors,
-    Coupling,
-    InitialState,
     MemristorParams,
     coupled_trajectories,
     current,
@@ -29,25 +27,14 @@ from qmemristor.memristor import (
     voltage,
 )
 from qmemristor.memristor.coupled import check_uniform_grid, free_energies
+from tests.helpers import MIXED_STATE, PLUS, TILTED, coupled_system
 
-PLUS = InitialState.from_angles(math.pi / 4, 0.0)
-TILTED = InitialState.from_angles(math.pi / 8, math.pi / 5)
-MIXED = InitialState(0.3, -0.2, 0.1)
 DT = 2 * math.pi / 30
-
-
-def system(name="yy", delta=0.3, g1=0.2, g2=0.1, frame="interaction"):
-    return CoupledMemristors(
-        m1=MemristorParams(gamma0=g1),
-        m2=MemristorParams(gamma0=g2),
-        coupling=Coupling(name, delta),
-        frame=frame,
-    )
 
 
 def paper_system(name, frame="interaction"):
     """Paper M, Figs. 7–12: γ0 = 0.02 for both, δ = 0.02 per step at 30 steps per period."""
-    return system(name, 0.02, 0.02, 0.02, frame)
+    return coupled_system(name, 0.02, 0.02, 0.02, frame)
 
 
 @pytest.mark.parametrize(
@@ -58,7 +45,7 @@ def test_reference_agrees_with_qutip(name, frame):
     collapse operators sqrt(Γ_k(t)) σ−_k) against SciPy DOP853: both at rtol 1e-10, agreement
     ~3e-10 measured; 1e-8 bound."""
     qutip = pytest.importorskip("qutip")
-    sysm = system(name, frame=frame)
+    sysm = coupled_system(name, frame=frame)
     t = np.linspace(0, 4 * np.pi, 41)
     e = free_energies(sysm)
     rate = sysm.coupling.step_hamiltonian / DT
@@ -73,7 +60,7 @@ def test_reference_agrees_with_qutip(name, frame):
         qutip.QobjEvo([[qutip.Qobj(op, dims=dims), lambda s, m=m: np.sqrt(m.protocol.rate(s))]])
         for op, m in ((np.kron(sm, np.eye(2)), sysm.m1), (np.kron(np.eye(2), sm), sysm.m2))
     ]
-    rho0 = product_density(TILTED, MIXED)
+    rho0 = product_density(TILTED, MIXED_STATE)
     res = qutip.mesolve(
         qutip.QobjEvo(h),
         qutip.Qobj(rho0, dims=dims),
@@ -89,10 +76,13 @@ def test_without_coupling_the_reference_is_the_product_of_exact_solutions():
     """g = 0: each reduced state and its generator derivative equal the closed form of SPEC
     §M1 to the integrator's tolerance (rtol 1e-10 → ~1e-9 over 3 periods)."""
     t = time_grid(3, 30)
-    sysm = system("xx", 0.0)
-    rho = solve_coupled_lindblad(sysm, product_density(TILTED, MIXED), t, dt=DT)
+    sysm = coupled_system("xx", 0.0)
+    rho = solve_coupled_lindblad(sysm, product_density(TILTED, MIXED_STATE), t, dt=DT)
     for tr, m, s in zip(
-        coupled_trajectories(sysm, t, rho, dt=DT), sysm.memristors, (TILTED, MIXED), strict=True
+        coupled_trajectories(sysm, t, rho, dt=DT),
+        sysm.memristors,
+        (TILTED, MIXED_STATE),
+        strict=True,
     ):
         ex = exact_solution(m, s, t)
         for name in ("sigma_x", "sigma_y", "sigma_z", "dsigma_y_dt"):
@@ -102,10 +92,10 @@ def test_without_coupling_the_reference_is_the_product_of_exact_solutions():
 def test_generator_derivative_is_the_derivative_of_the_flow():
     """Tr(σy L_t(ρ(t))) against a 4th-order central difference of the reference on a fine grid
     (h = T/2000: truncation ~h⁴ ≈ 1e-13, integrator noise 1e-10/h ≈ 3e-8)."""
-    sysm = system("cry", frame="lab")
+    sysm = coupled_system("cry", frame="lab")
     t = time_grid(2, 2000)
     rho = solve_coupled_lindblad(
-        sysm, product_density(TILTED, MIXED), t, dt=DT, rtol=1e-12, atol=1e-14
+        sysm, product_density(TILTED, MIXED_STATE), t, dt=DT, rtol=1e-12, atol=1e-14
     )
     h = t[1]
     for tr in coupled_trajectories(sysm, t, rho, dt=DT):
@@ -185,11 +175,11 @@ def test_trotter_order_of_the_digital_protocol(name, frame):
     for k in steps:
         t = time_grid(periods, k)
         dt = t[1]
-        sysm = system(name, g * dt, frame=frame)
-        proto = build_coupled_protocol(sysm, TILTED, MIXED, t)
+        sysm = coupled_system(name, g * dt, frame=frame)
+        proto = build_coupled_protocol(sysm, TILTED, MIXED_STATE, t)
         digital = schrodinger_states(proto, propagate_coupled(proto))[:: k // 4]
         ref = solve_coupled_lindblad(
-            sysm, product_density(TILTED, MIXED), t_check, dt=dt, rtol=1e-12, atol=1e-13
+            sysm, product_density(TILTED, MIXED_STATE), t_check, dt=dt, rtol=1e-12, atol=1e-13
         )
         errors.append(np.max(np.linalg.norm(digital - ref, axis=(1, 2))))
     slope = np.polyfit(np.log(2 * np.pi / np.array(steps)), np.log(errors), 1)[0]
@@ -255,7 +245,7 @@ def test_a_coarse_finite_difference_would_unpin_an_exact_memristor():
 
 
 def test_reference_dataset_and_validation():
-    ds = simulate_coupled_reference(system("zz"), TILTED, MIXED, time_grid(2, 30))
+    ds = simulate_coupled_reference(coupled_system("zz"), TILTED, MIXED_STATE, time_grid(2, 30))
     assert ds.attrs["method"] == "lindblad" and ds.attrs["interaction"] == "zz"
     assert ds.attrs["g"] == pytest.approx(0.3 / DT)
     assert ds.rho_real.dims == ("t", "row", "col") and ds.form_factor.dims == (
@@ -273,6 +263,6 @@ def test_reference_dataset_and_validation():
 
 
 def test_partial_trace_of_a_product():
-    a, b = TILTED.density, MIXED.density
+    a, b = TILTED.density, MIXED_STATE.density
     np.testing.assert_allclose(partial_trace(np.kron(a, b), 1), a, atol=1e-15)
     np.testing.assert_allclose(partial_trace(np.kron(a, b), 2), b, atol=1e-15)

@@ -77,8 +77,29 @@ __all__ = [
 _REGULAR_ENDS = {"bound", "max_steps", "start", "omega_to_zero", "unbounded"}
 
 
+class _Result:
+    """What :class:`Branch` and :class:`BifurcationCurve` share: read-only arrays and ``tests``
+    (frozen after ``__init__``), ``ok`` and ``points``."""
+
+    special_points: tuple[SpecialPoint, ...]
+    ends: tuple[str, str]
+
+    def __post_init__(self) -> None:
+        _freeze(self)
+
+    @property
+    def ok(self) -> bool:
+        """True unless the start failed or the step size collapsed at an end."""
+        return all(e in _REGULAR_ENDS for e in self.ends)
+
+    def points(self, kind: str) -> tuple[SpecialPoint, ...]:
+        """The special points of one kind: ``"LP"``, ``"H"``, ``"NS"`` on a branch; ``"CP"``,
+        ``"BT"`` on a fold curve; ``"BT"``, ``"ZH"``, ``"GH"`` on a Hopf curve."""
+        return tuple(sp for sp in self.special_points if sp.kind == kind)
+
+
 @dataclass(frozen=True)
-class Branch:
+class Branch(_Result):
     """A branch of equilibria ``f(x, p) = 0`` continued in ``p[k]``.
 
     Attributes
@@ -113,25 +134,13 @@ class Branch:
     ends: tuple[str, str]
     tests: Mapping[str, NDArray] = field(default_factory=dict)
 
-    def __post_init__(self) -> None:
-        _freeze(self)
-
-    @property
-    def ok(self) -> bool:
-        """True unless the start failed or the step size collapsed at an end."""
-        return all(e in _REGULAR_ENDS for e in self.ends)
-
     def params(self, i: int) -> NDArray:
         """Full parameter vector at point ``i``."""
         return with_params(self.p0, (self.k,), [self.mu[i]])
 
-    def points(self, kind: str) -> tuple[SpecialPoint, ...]:
-        """The special points of one kind (``"LP"``, ``"H"``, ``"NS"``)."""
-        return tuple(sp for sp in self.special_points if sp.kind == kind)
-
 
 @dataclass(frozen=True)
-class BifurcationCurve:
+class BifurcationCurve(_Result):
     """A curve of folds or Hopf points in the plane of ``(p[k1], p[k2])``.
 
     Attributes
@@ -170,24 +179,12 @@ class BifurcationCurve:
     ends: tuple[str, str]
     tests: Mapping[str, NDArray] = field(default_factory=dict)
 
-    def __post_init__(self) -> None:
-        _freeze(self)
-
-    @property
-    def ok(self) -> bool:
-        """True unless the start failed or the step size collapsed at an end."""
-        return all(e in _REGULAR_ENDS for e in self.ends)
-
     def params_at(self, i: int) -> NDArray:
         """Full parameter vector at point ``i``."""
         return with_params(self.p0, self.indices, self.params[i])
 
-    def points(self, kind: str) -> tuple[SpecialPoint, ...]:
-        """The special points of one kind."""
-        return tuple(sp for sp in self.special_points if sp.kind == kind)
 
-
-def _freeze(result: Branch | BifurcationCurve) -> None:
+def _freeze(result: _Result) -> None:
     """Make the arrays of a result read-only and its ``tests`` mapping immutable."""
     tests = {}
     for name, value in result.tests.items():
@@ -442,20 +439,7 @@ def _analyse_fold_curve(vf, pts, tans, ends, split, system, p0, ks, n, opt) -> B
             )
             seg = (pts[i], pts[i + 1], test[i], test[i + 1])
             special.append(_curve_point(vf, kind, y, seg, i, split, res))
-    special.sort(key=lambda sp: sp.index)
-    return BifurcationCurve(
-        kind="fold",
-        x=pts[:, :n],
-        params=pts[:, n : n + 2],
-        indices=ks,
-        p0=p0,
-        eigenvalues=eig,
-        omega=np.full(len(pts), np.nan),
-        l1=np.full(len(pts), np.nan),
-        special_points=tuple(special),
-        ends=ends,
-        tests={"cusp": cusp, "bt": bt},
-    )
+    return _curve("fold", pts, n, ks, p0, eig, special, ends, {"cusp": cusp, "bt": bt})
 
 
 def _oriented_left_null(vf: VectorField, states) -> list[NDArray]:
@@ -553,19 +537,25 @@ def _analyse_hopf_curve(
                 continue
             seg = (pts[i], pts[i + 1], test[i], test[i + 1])
             special.append(_curve_point(vf, kind, y, seg, i, split, res))
-    special.sort(key=lambda sp: sp.index)
+    tests = {"kappa": kappa, "det": det}
+    return _curve("hopf", pts, n, ks, p0, eig, special, ends, tests, omega=omega, l1=l1)
+
+
+def _curve(kind, pts, n, ks, p0, eig, special, ends, tests, *, omega=None, l1=None):
+    """The :class:`BifurcationCurve` through ``pts`` (rows ``(x, p[k1], p[k2], ...)``), its
+    special points in curve order; ``omega`` and ``l1`` are NaN unless given."""
     return BifurcationCurve(
-        kind="hopf",
+        kind=kind,
         x=pts[:, :n],
         params=pts[:, n : n + 2],
         indices=ks,
         p0=p0,
         eigenvalues=eig,
-        omega=omega,
-        l1=l1,
-        special_points=tuple(special),
+        omega=np.full(len(pts), np.nan) if omega is None else omega,
+        l1=np.full(len(pts), np.nan) if l1 is None else l1,
+        special_points=tuple(sorted(special, key=lambda sp: sp.index)),
         ends=ends,
-        tests={"kappa": kappa, "det": det},
+        tests=tests,
     )
 
 

@@ -13,6 +13,10 @@ from ._common import check_out, emit_json, info, new_app
 
 app = new_app("Paper M: the two-level quantum memristor.")
 
+# options shared by `simulate` and `circuit`
+B_OPT = typer.Option(math.pi / 5, "--b", show_default="π/5", help="Relative phase b ∈ [0, 2π).")
+OMEGA_OPT = typer.Option(1.0, "--omega", help="Angular frequency ω > 0.")
+
 
 class Method(str, Enum):
     exact = "exact"
@@ -67,9 +71,7 @@ def simulate(
     a: float = typer.Option(
         math.pi / 8, "--a", show_default="π/8", help="State angle a ∈ [0, π/2]: cos(a)|e⟩ + ..."
     ),
-    b: float = typer.Option(
-        math.pi / 5, "--b", show_default="π/5", help="Relative phase b ∈ [0, 2π)."
-    ),
+    b: float = B_OPT,
     bloch: str | None = typer.Option(
         None,
         "--bloch",
@@ -100,7 +102,7 @@ def simulate(
     shots: int | None = typer.Option(
         None, "--shots", help="With --method circuit: shots per circuit (default 5000)."
     ),
-    omega: float = typer.Option(1.0, "--omega", help="Angular frequency ω > 0."),
+    omega: float = OMEGA_OPT,
     drive: Drive = typer.Option(
         Drive.paper, "--drive", help="Γ(t): paper = γ0(1 − sin(cos ωt)), constant = γ0."
     ),
@@ -215,16 +217,14 @@ def circuit_cmd(
     a: float = typer.Option(
         math.pi / 4, "--a", show_default="π/4", help="State angle a ∈ [0, π/2]."
     ),
-    b: float = typer.Option(
-        math.pi / 5, "--b", show_default="π/5", help="Relative phase b ∈ [0, 2π)."
-    ),
+    b: float = B_OPT,
     bloch: str | None = typer.Option(
         None, "--bloch", help="Initial Bloch vector 'x,y,z' (mixed: adds a purifier qubit)."
     ),
     points_per_period: int = typer.Option(
         30, "--points-per-period", help="Time steps per drive period (≥ 4)."
     ),
-    omega: float = typer.Option(1.0, "--omega", help="Angular frequency ω > 0."),
+    omega: float = OMEGA_OPT,
     drive: Drive = typer.Option(Drive.paper, "--drive", help="Γ(t): paper or constant."),
     qasm: bool = typer.Option(False, "--qasm", help="Print OpenQASM 3 instead of a drawing."),
     out: Path | None = typer.Option(None, "--out", help="Also write OpenQASM 3 to this .qasm."),

@@ -3,12 +3,20 @@ long-time simulation of Paper N's neuron."""
 
 from __future__ import annotations
 
+import functools
+import inspect
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from ._common import check_out, emit_json, info, new_app
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from ..neuron import NeuronParams
 
 app = new_app(
     "Paper N: the memristive quantum neuron (equilibria, folds, cusp, hysteresis, Hopf points, "
@@ -24,6 +32,9 @@ ZT_OPT = typer.Option(1.0, "--z-t", help="Thermal polarisation Z_T ∈ [0, 1] (1
 GAMMA_OPT = typer.Option(0.1, "--gamma", help="Dephasing rate Γ ≥ 0 (units of 1/τ_c).")
 ALPHA_OPT = typer.Option(1.0, "--alpha", help="α = γ_T/γ_φ ∈ [0, 2].")
 JSON_OPT = typer.Option(False, "--json", help="Print one JSON object on stdout.")
+R_M_HELP = "Load resistance R_m ≥ 0 (units of R_ext)."
+R_M_OPT = typer.Option(5.0, "--r-m", help=R_M_HELP)
+V_IN_OPT = typer.Option(0.23, "--v-in", help="Input bias V_in.")
 
 
 class Side(str, Enum):
@@ -31,32 +42,62 @@ class Side(str, Enum):
     negative = "negative"
 
 
-def _params(**kw):
-    from ..neuron import NeuronParams
+#: NeuronParams fields a command may take as options (the rest keep the model's defaults).
+_PARAM_FIELDS = ("v_in", "r_m", "gamma", "alpha", "z_t", "omega", "l", "x0", "lam")
+#: The device options every command has, inserted before its ``out``/``as_json`` options.
+_DEVICE_OPTS = {"omega": OMEGA_OPT, "l": L_OPT, "x0": X0_OPT, "lam": LAM_OPT}
 
-    return NeuronParams(**kw)
+
+def neuron_command(fn):
+    """Give a command the device options and hand it its NeuronParams as one ``params()``.
+
+    The command declares its own options, among them any of ``v_in, r_m, gamma, alpha, z_t``,
+    and a keyword-only ``params``; ``--omega --l --x0 --lam`` are added before its
+    ``out``/``as_json`` options (their place in ``--help``).  Typer sees the command's options
+    without ``params``; at call time all the parameter options are bound into
+    ``params = partial(NeuronParams, ...)``, which the command calls where it validates them
+    (its own options are passed on as well).
+    """
+    own = [q for q in inspect.signature(fn).parameters.values() if q.name != "params"]
+    at = next((i for i, q in enumerate(own) if q.name in ("out", "as_json")), len(own))
+    device = [
+        inspect.Parameter(
+            name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=opt, annotation=float
+        )
+        for name, opt in _DEVICE_OPTS.items()
+    ]
+    options = own[:at] + device + own[at:]
+
+    @functools.wraps(fn)
+    def command(**kw):
+        from ..neuron import NeuronParams
+
+        given = {name: kw[name] for name in _PARAM_FIELDS if name in kw}
+        for name in _DEVICE_OPTS:
+            del kw[name]
+        return fn(**kw, params=functools.partial(NeuronParams, **given))
+
+    command.__signature__ = inspect.Signature(options, return_annotation=None)
+    command.__annotations__ = {q.name: q.annotation for q in options}  # typer resolves these
+    return command
 
 
 @app.command()
+@neuron_command
 def equilibria(
-    r_m: float = typer.Option(5.0, "--r-m", help="Load resistance R_m ≥ 0 (units of R_ext)."),
-    v_in: float = typer.Option(0.23, "--v-in", help="Input bias V_in."),
+    r_m: float = R_M_OPT,
+    v_in: float = V_IN_OPT,
     z_t: float = ZT_OPT,
     gamma: float = GAMMA_OPT,
     alpha: float = ALPHA_OPT,
-    omega: float = OMEGA_OPT,
-    l: float = L_OPT,
-    x0: float = X0_OPT,
-    lam: float = LAM_OPT,
     as_json: bool = JSON_OPT,
+    *,
+    params: Callable[[], NeuronParams],
 ) -> None:
     """All equilibria (0, 0, Z_T, V*) sorted by V, with Jacobian eigenvalues and stability."""
     from ..neuron import equilibria as find
 
-    p = _params(
-        v_in=v_in, r_m=r_m, gamma=gamma, alpha=alpha, z_t=z_t, omega=omega, l=l, x0=x0, lam=lam
-    )
-    eqs = find(p)
+    eqs = find(params())
     if as_json:
         emit_json(
             {
@@ -78,19 +119,18 @@ def equilibria(
 
 
 @app.command()
+@neuron_command
 def folds(
-    r_m: float = typer.Option(5.0, "--r-m", help="Load resistance R_m ≥ 0 (units of R_ext)."),
+    r_m: float = R_M_OPT,
     z_t: float = ZT_OPT,
-    omega: float = OMEGA_OPT,
-    l: float = L_OPT,
-    x0: float = X0_OPT,
-    lam: float = LAM_OPT,
     as_json: bool = JSON_OPT,
+    *,
+    params: Callable[[], NeuronParams],
 ) -> None:
     """Fold (saddle-node) points: V where df/dV = 0 and the input V_in at which they occur."""
     from ..neuron import fold_points
 
-    fs = fold_points(_params(r_m=r_m, z_t=z_t, omega=omega, l=l, x0=x0, lam=lam))
+    fs = fold_points(params())
     if as_json:
         emit_json({"folds": [{"V": f.V, "v_in": f.v_in} for f in fs]})
         return
@@ -101,24 +141,20 @@ def folds(
 
 
 @app.command()
+@neuron_command
 def cusp(
     z_t: float = ZT_OPT,
     side: Side = typer.Option(
         Side.positive, "--side", help="Cusp of the positive-V or negative-V hysteresis region."
     ),
-    omega: float = OMEGA_OPT,
-    l: float = L_OPT,
-    x0: float = X0_OPT,
-    lam: float = LAM_OPT,
     as_json: bool = JSON_OPT,
+    *,
+    params: Callable[[], NeuronParams],
 ) -> None:
     """The cusp: the smallest R_m at which a pair of folds (hysteresis) appears on one side."""
     from ..neuron import primary_cusp
 
-    c = primary_cusp(
-        _params(z_t=z_t, omega=omega, l=l, x0=x0, lam=lam),
-        sign=1 if side is Side.positive else -1,
-    )
+    c = primary_cusp(params(), sign=1 if side is Side.positive else -1)
     if as_json:
         emit_json({"r_m": c.r_m, "V": c.V, "v_in": c.v_in})
         return
@@ -126,27 +162,26 @@ def cusp(
 
 
 @app.command()
+@neuron_command
 def ramp(
-    r_m: float = typer.Option(8.0, "--r-m", help="Load resistance R_m ≥ 0 (units of R_ext)."),
+    r_m: float = typer.Option(8.0, "--r-m", help=R_M_HELP),
     v_in_min: float = typer.Option(0.0, "--v-in-min", help="Lowest input of the ramp."),
     v_in_max: float = typer.Option(7.0, "--v-in-max", help="Highest input of the ramp."),
     steps: int = typer.Option(201, "--steps", help="Inputs on the way up (≥ 2; as many down)."),
     z_t: float = ZT_OPT,
     gamma: float = typer.Option(1.0, "--gamma", help="Dephasing rate Γ ≥ 0 (units of 1/τ_c)."),
     alpha: float = ALPHA_OPT,
-    omega: float = OMEGA_OPT,
-    l: float = L_OPT,
-    x0: float = X0_OPT,
-    lam: float = LAM_OPT,
     out: Path | None = typer.Option(None, "--out", help="Write the dataset to this .nc file."),
     as_json: bool = JSON_OPT,
+    *,
+    params: Callable[[], NeuronParams],
 ) -> None:
     """Quasi-static V_in ramp up then down, following the equilibrium: the hysteretic jumps."""
     from ..io import write_netcdf
     from ..neuron import quasi_static_ramp, ramp_values
 
     check_out(out)
-    p = _params(r_m=r_m, gamma=gamma, alpha=alpha, z_t=z_t, omega=omega, l=l, x0=x0, lam=lam)
+    p = params()
     ds = quasi_static_ramp(p, ramp_values(v_in_min, v_in_max, steps))
     if out is not None:
         write_netcdf(ds, out)
@@ -186,18 +221,17 @@ LYAPUNOV_NOTE = (
 
 
 @app.command(epilog=LYAPUNOV_NOTE)
+@neuron_command
 def hopf(
-    r_m: float = typer.Option(5.0, "--r-m", help="Load resistance R_m ≥ 0 (units of R_ext)."),
+    r_m: float = R_M_OPT,
     gamma: float = GAMMA_OPT,
     alpha: float = ALPHA_OPT,
     z_t: float = ZT_OPT,
     v_in_min: float = typer.Option(0.0, "--v-in-min", help="Lower end of the V_in window."),
     v_in_max: float = typer.Option(10.0, "--v-in-max", help="Upper end of the V_in window."),
-    omega: float = OMEGA_OPT,
-    l: float = L_OPT,
-    x0: float = X0_OPT,
-    lam: float = LAM_OPT,
     as_json: bool = JSON_OPT,
+    *,
+    params: Callable[[], NeuronParams],
 ) -> None:
     """Andronov–Hopf points along V_in, with ω and the first Lyapunov coefficient.
 
@@ -207,7 +241,7 @@ def hopf(
     from ..errors import ParameterError
     from ..neuron.stability import hopf_points
 
-    p = _params(r_m=r_m, gamma=gamma, alpha=alpha, z_t=z_t, omega=omega, l=l, x0=x0, lam=lam)
+    p = params()
     window = _window(v_in_min, v_in_max, "--v-in-min", "--v-in-max")
     if v_in_max < v_in_min:
         raise ParameterError(f"--v-in-max must be > --v-in-min (got {v_in_max:g} < {v_in_min:g})")
@@ -244,9 +278,10 @@ class Method(str, Enum):
 
 
 @app.command()
+@neuron_command
 def simulate(
-    r_m: float = typer.Option(5.0, "--r-m", help="Load resistance R_m ≥ 0 (units of R_ext)."),
-    v_in: float = typer.Option(0.23, "--v-in", help="Input bias V_in."),
+    r_m: float = R_M_OPT,
+    v_in: float = V_IN_OPT,
     gamma: float = GAMMA_OPT,
     alpha: float = ALPHA_OPT,
     z_t: float = ZT_OPT,
@@ -260,12 +295,10 @@ def simulate(
     method: Method = typer.Option(Method.DOP853, "--method", help="Integrator."),
     rtol: float = typer.Option(1e-8, "--rtol", help="Relative tolerance."),
     atol: float = typer.Option(1e-10, "--atol", help="Absolute tolerance."),
-    omega: float = OMEGA_OPT,
-    l: float = L_OPT,
-    x0: float = X0_OPT,
-    lam: float = LAM_OPT,
     out: Path | None = typer.Option(None, "--out", help="Write the trajectory to this .nc file."),
     as_json: bool = JSON_OPT,
+    *,
+    params: Callable[[], NeuronParams],
 ) -> None:
     """Long-time simulation from near the equilibrium: regime, span, dominant frequency.
 
@@ -285,9 +318,7 @@ def simulate(
     if transient is not None and check_nonnegative("transient", transient) >= t_end:
         raise ParameterError(f"transient must be < t_end (got {transient:g} ≥ {t_end:g})")
     time_grid(t_end, dt)  # enough samples, before integrating
-    p = _params(
-        v_in=v_in, r_m=r_m, gamma=gamma, alpha=alpha, z_t=z_t, omega=omega, l=l, x0=x0, lam=lam
-    )
+    p = params()
     if not as_json:
         info(f"integrating to t = {t_end:g} with {method.value} ...")
     sim = run(p, t_end, transient=transient, dt=dt, method=method.value, rtol=rtol, atol=atol)
@@ -316,6 +347,7 @@ def simulate(
 
 
 @app.command("continue", epilog=LYAPUNOV_NOTE)
+@neuron_command
 def continue_(
     param: str = typer.Option("v_in", "--param", help="Parameter to continue in."),
     start: float = typer.Option(..., "--from", help="One end of the parameter window."),
@@ -325,12 +357,10 @@ def continue_(
     gamma: float = GAMMA_OPT,
     alpha: float = ALPHA_OPT,
     z_t: float = ZT_OPT,
-    omega: float = OMEGA_OPT,
-    l: float = L_OPT,
-    x0: float = X0_OPT,
-    lam: float = LAM_OPT,
     out: Path | None = typer.Option(None, "--out", help="Write the branches to this .nc file."),
     as_json: bool = JSON_OPT,
+    *,
+    params: Callable[[], NeuronParams],
 ) -> None:
     """Continue the equilibria in one parameter: branches, stability, folds and Hopf points.
 
@@ -343,9 +373,7 @@ def continue_(
     check_out(out)
     param_index(param)
     window = _window(start, stop, "--from", "--to")
-    p = _params(
-        v_in=v_in, r_m=r_m, gamma=gamma, alpha=alpha, z_t=z_t, omega=omega, l=l, x0=x0, lam=lam
-    )
+    p = params()
     d = equilibrium_diagram(p, param, window)
     if out is not None:
         write_netcdf(d.to_dataset(), out)

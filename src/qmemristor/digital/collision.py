@@ -59,6 +59,7 @@ __all__ = [
     "append_readout",
     "build_protocol",
     "check_grid",
+    "check_index",
     "check_observables",
     "circuit_stats",
     "collision_angle",
@@ -397,6 +398,14 @@ def steps_circuit(phi: ArrayLike, layout: str | Layout = "paper") -> QuantumCirc
     return qc
 
 
+def check_index(index: int, steps: int) -> int:
+    """A time-point index of a protocol of ``steps`` steps, as an int in ``[0, steps]``."""
+    index = int(index)
+    if not 0 <= index <= steps:
+        raise ParameterError(f"index must be in [0, {steps}] (got {index})")
+    return index
+
+
 def protocol_circuit(
     protocol: Protocol,
     index: int,
@@ -414,9 +423,7 @@ def protocol_circuit(
     """
     lay = get_layout(layout)
     check_observables([observable])
-    index = int(index)
-    if not 0 <= index <= protocol.steps:
-        raise ParameterError(f"index must be in [0, {protocol.steps}] (got {index})")
+    index = check_index(index, protocol.steps)
     mixed = not is_pure(protocol.state)
     qc, system, ancillas, purifier = _registers(lay, index, mixed, measure)
     append_preparation(qc, protocol.state, system, purifier)

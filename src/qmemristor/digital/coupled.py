@@ -51,6 +51,7 @@ from .collision import (
     append_preparation,
     append_readout,
     check_grid,
+    check_index,
     collision_angle,
     get_layout,
     is_pure,
@@ -217,9 +218,7 @@ def coupled_protocol_circuit(
     """
     lay = get_layout(layout)
     b1, b2 = _check_setting(setting)
-    index = int(index)
-    if not 0 <= index <= protocol.steps:
-        raise ParameterError(f"index must be in [0, {protocol.steps}] (got {index})")
+    index = check_index(index, protocol.steps)
     qc, systems, ancillas, purifiers = _coupled_registers(lay, index, protocol.num_mixed, measure)
     pur = iter(purifiers)
     for q, state in zip(systems, (protocol.state1, protocol.state2), strict=True):

@@ -384,13 +384,19 @@ def _run_aer(
         # circuits of ≤ 24 steps.
         pm = PassManager([BasisTranslator(SessionEquivalenceLibrary, sorted(supported))])
         circuits = pm.run(circuits)
+    result = _run_seeded(sim, circuits, shots, seed, "Aer simulation failed")
+    return _counts_from_result(result, len(circuits), shots, nbits)
+
+
+def _run_seeded(sim: Any, circuits, shots: int, seed: int | None, failure: str) -> Any:
+    """``sim.run`` with ``shots`` (and ``seed_simulator`` if seeded); its successful result."""
     opts = {"shots": shots}
     if seed is not None:
         opts["seed_simulator"] = seed
     result = sim.run(circuits, **opts).result()
     if not result.success:
-        raise RuntimeError(f"Aer simulation failed: {result.status}")
-    return _counts_from_result(result, len(circuits), shots, nbits)
+        raise RuntimeError(f"{failure}: {result.status}")
+    return result
 
 
 def _transpile(circuits, backend: Any, seed: int | None, pass_manager: Any):
@@ -426,12 +432,7 @@ def _run_fake(circuits, device: Any, *, shots: int, seed: int | None, nbits: int
 
     sim = AerSimulator.from_backend(device)
     isa = _transpile(circuits, sim, seed, None)
-    opts = {"shots": shots}
-    if seed is not None:
-        opts["seed_simulator"] = seed
-    result = sim.run(isa, **opts).result()
-    if not result.success:
-        raise RuntimeError(f"noisy simulation of {device.name} failed: {result.status}")
+    result = _run_seeded(sim, isa, shots, seed, f"noisy simulation of {device.name} failed")
     info = {"device": device.name, "max_depth": max(c.depth() for c in isa)}
     return _counts_from_result(result, len(isa), shots, nbits), info
 

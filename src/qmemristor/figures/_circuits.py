@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Callable
 
-__all__ = ["draw_circuit"]
+import numpy as np
+
+from ..digital import circuit_stats
+
+__all__ = ["LAYOUTS", "draw_circuit", "layout_stats", "stats_vars"]
+
+#: The two circuit layouts drawn and compared by Figs. 3 and 5.
+LAYOUTS = ("paper", "reset")
 
 
 def draw_circuit(circuit, ax, *, fontsize: float | None = None) -> str:
@@ -32,3 +40,19 @@ def draw_circuit(circuit, ax, *, fontsize: float | None = None) -> str:
         transform=ax.transAxes,
     )
     return "text"
+
+
+def layout_stats(circuit_at: Callable, steps) -> dict[str, list[dict[str, int]]]:
+    """Per layout, :func:`~qmemristor.digital.circuit_stats` of ``circuit_at(n, layout)`` (the
+    circuit measuring after ``n`` steps) for every ``n`` in ``steps``."""
+    return {lay: [circuit_stats(circuit_at(n, lay)) for n in steps] for lay in LAYOUTS}
+
+
+def stats_vars(stats: dict[str, list[dict[str, int]]]) -> dict[str, tuple]:
+    """Dataset variables ``num_qubits_<layout>``, ``depth_<layout>``, ``size_<layout>`` along
+    ``steps`` from :func:`layout_stats`."""
+    return {
+        f"{key}_{lay}": ("steps", np.array([s[key] for s in stats[lay]]))
+        for lay in LAYOUTS
+        for key in ("num_qubits", "depth", "size")
+    }

@@ -151,6 +151,24 @@ def period_colourbar(fig, mappable, ax, window: tuple[int, int]) -> None:
     cb.ax.tick_params(labelsize=7)
 
 
+def loops_cell(fig, ax, ds: xr.Dataset, k: int, window: tuple[int, int], label: str) -> int:
+    """A labelled :func:`loops_panel` with its period colour bar; returns how many periods of
+    ``window`` are not pinched (for the caller's title)."""
+    m = loops_panel(ax, ds, k, window)
+    n_un = int((1 - ds.pinched.sel(memristor=k).values[window[0] - 1 : window[1]]).sum())
+    panel_label(ax, label)
+    period_colourbar(fig, m, ax, window)
+    return n_un
+
+
+def concurrence_cell(ax, ds: xr.Dataset, title: str, label: str, fontsize: float) -> None:
+    """A labelled :func:`concurrence_panel` with a title and its legend (Figs. 11 and 12)."""
+    concurrence_panel(ax, ds)
+    ax.set_title(title, fontsize=fontsize)
+    ax.legend(loc="upper right", fontsize=7)
+    panel_label(ax, label)
+
+
 def concurrence_panel(ax, ds: xr.Dataset, *, label: str | None = None, colour: str = EXACT):
     """C(t) with the Wootters quantity, sudden-death intervals shaded and births marked."""
     t = ds.t.values / (2 * math.pi)
@@ -198,27 +216,19 @@ def form_factor_panel(ax, ds: xr.Dataset) -> None:
 def pinch_panel(ax, ds: xr.Dataset, lab: xr.Dataset) -> None:
     """Pinch offset per period, interaction frame (solid) and lab frame (dashed)."""
     p = ds.period.values + 1
+    frames = ((ds, "-", "interaction", {}), (lab, "--", "lab", {"mfc": "none"}))
     for k, marker in ((1, "o"), (2, "s")):
-        c = MEMRISTOR_COLOURS[k]
-        ax.plot(
-            p,
-            ds.pinch_offset.sel(memristor=k),
-            marker + "-",
-            color=c,
-            ms=3,
-            lw=0.9,
-            label=f"memristor {k}, interaction frame",
-        )
-        ax.plot(
-            p,
-            lab.pinch_offset.sel(memristor=k),
-            marker + "--",
-            color=c,
-            ms=3,
-            lw=0.9,
-            mfc="none",
-            label=f"memristor {k}, lab frame",
-        )
+        for run_, ls, frame, style in frames:
+            ax.plot(
+                p,
+                run_.pinch_offset.sel(memristor=k),
+                marker + ls,
+                color=MEMRISTOR_COLOURS[k],
+                ms=3,
+                lw=0.9,
+                label=f"memristor {k}, {frame} frame",
+                **style,
+            )
     ax.axhline(0.02, color="0.4", lw=0.7, ls=":")
     ax.text(p[-1] + 0.4, 0.015, "pinched below", fontsize=7, ha="right", va="top", color="0.3")
     ax.set_yscale("symlog", linthresh=1e-3)
@@ -238,17 +248,23 @@ def loops_figure(ds: xr.Dataset, title: str):
     for row, k in enumerate((1, 2)):
         for col, window in enumerate(WINDOWS):
             ax = axes[row, col]
-            m = loops_panel(ax, ds, k, window)
-            n_un = int((1 - ds.pinched.sel(memristor=k).values[window[0] - 1 : window[1]]).sum())
+            n_un = loops_cell(fig, ax, ds, k, window, f"({next(labels)})")
             ax.set_title(
                 f"memristor {k}, periods {window[0]}–{window[1]}"
                 + (f" ({n_un} not pinched, dashed)" if n_un else " (all pinched)"),
                 fontsize=9,
             )
-            panel_label(ax, f"({next(labels)})")
-            period_colourbar(fig, m, ax, window)
     fig.suptitle(title, fontsize=10)
     return fig
+
+
+def loops_result(name: str, paper: str, interaction: str, quick: bool, title: str):
+    """Figs. 7 and 9: the run of ``interaction``, its :func:`loops_figure` and the data."""
+    ds = run(interaction, quick)
+    fig = loops_figure(ds, title)
+    out = ds.drop_vars("probability")
+    out.attrs = figure_attrs(name, paper, {interaction: ds})
+    return fig, out
 
 
 def dynamics_figure(ds: xr.Dataset, lab: xr.Dataset, title: str):
@@ -273,6 +289,17 @@ def dynamics_figure(ds: xr.Dataset, lab: xr.Dataset, title: str):
     return fig
 
 
+def dynamics_result(name: str, paper: str, interaction: str, quick: bool, title: str):
+    """Figs. 8 and 10: interaction- and lab-frame runs, their :func:`dynamics_figure` and the
+    data (:func:`with_lab`)."""
+    ds = run(interaction, quick)
+    lab = run(interaction, quick, frame="lab")
+    fig = dynamics_figure(ds, lab, title)
+    out = with_lab(ds, lab)
+    out.attrs = figure_attrs(name, paper, {interaction: ds, f"{interaction}_lab": lab})
+    return fig, out
+
+
 def with_lab(ds: xr.Dataset, lab: xr.Dataset) -> xr.Dataset:
     """``ds`` plus the lab-frame run's pinch offsets, verdicts, form factors and concurrence."""
     out = ds.drop_vars([v for v in ("probability",) if v in ds])
@@ -289,12 +316,16 @@ __all__ = [
     "STATE",
     "WINDOWS",
     "combine",
+    "concurrence_cell",
     "concurrence_panel",
     "dynamics_figure",
+    "dynamics_result",
     "figure_attrs",
     "form_factor_panel",
+    "loops_cell",
     "loops_figure",
     "loops_panel",
+    "loops_result",
     "panel_label",
     "period_colourbar",
     "pinch_panel",

@@ -20,3 +20,15 @@ def new_figure(nrows: int = 1, ncols: int = 1, *, width: float = 4.2, height: fl
 def panel_label(ax, label: str) -> None:
     """Put ``(a)``, ``(b)``, ... in the upper-left corner of ``ax``."""
     ax.text(0.02, 0.97, label, transform=ax.transAxes, va="top", ha="left", fontweight="bold")
+
+
+def split_runs(x, y, flag) -> list[tuple]:
+    """Split a curve into runs of equal ``flag`` (e.g. stability, drawn solid or dotted):
+    ``[(x_run, y_run, flag), ...]``; neighbouring runs share their end point."""
+    out, start = [], 0
+    for i in range(1, len(x) + 1):
+        if i == len(x) or flag[i] != flag[start]:
+            stop = min(i + 1, len(x))
+            out.append((x[start:stop], y[start:stop], bool(flag[start])))
+            start = i
+    return out

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from . import FigureConfig, register
-from ._coupled import DELTAS, dynamics_figure, figure_attrs, run, with_lab
+from ._coupled import DELTAS, dynamics_result
 
 NAME = "memristor-fig10"
 
@@ -14,16 +14,13 @@ NAME = "memristor-fig10"
     summary="controlled-RY coupling: concurrence, form factor and pinching of control and target",
 )
 def make(config: FigureConfig):
-    ds = run("cry", config.quick)
-    lab = run("cry", config.quick, frame="lab")
-    fig = dynamics_figure(
-        ds,
-        lab,
+    return dynamics_result(
+        NAME,
+        "Paper M, Fig. 10",
+        "cry",
+        config.quick,
         rf"controlled-RY coupling (memristor 1 controls), $\delta = {DELTAS['cry']}$ per step, "
         r"$\gamma_0 = 0.02$, both from $(|e\rangle+|g\rangle)/\sqrt{2}$"
         "\n(c): interaction frame (solid) and lab frame (dashed), where the control memristor "
         "is biased in every period and the target stays an exact memristor (I = ΓV)",
     )
-    out = with_lab(ds, lab)
-    out.attrs = figure_attrs(NAME, "Paper M, Fig. 10", {"cry": ds, "cry_lab": lab})
-    return fig, out

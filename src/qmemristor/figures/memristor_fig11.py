@@ -5,17 +5,7 @@ from __future__ import annotations
 from matplotlib.figure import Figure
 
 from . import FigureConfig, register
-from ._coupled import (
-    DELTAS,
-    WINDOWS,
-    combine,
-    concurrence_panel,
-    figure_attrs,
-    loops_panel,
-    panel_label,
-    period_colourbar,
-    run,
-)
+from ._coupled import DELTAS, WINDOWS, combine, concurrence_cell, figure_attrs, loops_cell, run
 
 NAME = "memristor-fig11"
 INTERACTIONS = ("xx", "zz")
@@ -36,20 +26,13 @@ def make(config: FigureConfig):
         ds = runs[name]
         for col, window in enumerate(WINDOWS):
             ax = axes[row, col]
-            m = loops_panel(ax, ds, 1, window)
-            n_un = int((1 - ds.pinched.sel(memristor=1).values[window[0] - 1 : window[1]]).sum())
+            n_un = loops_cell(fig, ax, ds, 1, window, f"({next(labels)})")
             ax.set_title(
                 rf"${TEX[name]}$, periods {window[0]}–{window[1]}: "
                 f"{n_un}/{window[1] - window[0] + 1} not pinched",
                 fontsize=9,
             )
-            panel_label(ax, f"({next(labels)})")
-            period_colourbar(fig, m, ax, window)
-        ax = axes[row, 2]
-        concurrence_panel(ax, ds)
-        ax.set_title(rf"${TEX[name]}$: concurrence", fontsize=9)
-        ax.legend(loc="upper right", fontsize=7)
-        panel_label(ax, f"({next(labels)})")
+        concurrence_cell(axes[row, 2], ds, rf"${TEX[name]}$: concurrence", f"({next(labels)})", 9)
     fig.suptitle(
         rf"$\exp(-i\delta\,\sigma_i\otimes\sigma_i)$, $\delta = {DELTAS['xx']}$, "
         r"$\gamma_0 = 0.02$, both from $(|e\rangle+|g\rangle)/\sqrt{2}$; memristor 1 shown "

@@ -13,16 +13,7 @@ from __future__ import annotations
 from matplotlib.figure import Figure
 
 from . import FigureConfig, register
-from ._coupled import (
-    DELTAS,
-    combine,
-    concurrence_panel,
-    figure_attrs,
-    loops_panel,
-    panel_label,
-    period_colourbar,
-    run,
-)
+from ._coupled import DELTAS, combine, concurrence_cell, figure_attrs, loops_cell, run
 
 NAME = "memristor-fig12"
 INTERACTIONS = ("crx", "crz", "pswap", "xy")
@@ -49,20 +40,13 @@ def make(config: FigureConfig):
         ds = runs[name]
         for col, k in enumerate((1, 2)):
             ax = axes[row, col]
-            m = loops_panel(ax, ds, k, WINDOW)
-            n_un = int((1 - ds.pinched.sel(memristor=k).values[: WINDOW[1]]).sum())
-            n = min(WINDOW[1], int(ds.sizes["period"]))
+            n = min(WINDOW[1], int(ds.sizes["period"]))  # the loops panel stops there too
+            n_un = loops_cell(fig, ax, ds, k, (1, n), f"({next(labels)})")
             ax.set_title(
                 f"{TITLES[name]}\nmemristor {k}, periods 1–{n}: {n_un}/{n} not pinched",
                 fontsize=8.5,
             )
-            panel_label(ax, f"({next(labels)})")
-            period_colourbar(fig, m, ax, (1, n))
-        ax = axes[row, 2]
-        concurrence_panel(ax, ds)
-        ax.set_title(f"{TITLES[name]}: concurrence", fontsize=8.5)
-        ax.legend(loc="upper right", fontsize=7)
-        panel_label(ax, f"({next(labels)})")
+        concurrence_cell(axes[row, 2], ds, f"{TITLES[name]}: concurrence", f"({next(labels)})", 8.5)
     fig.suptitle(
         rf"$\delta = {DELTAS['crx']}$ per step for every gate, $\gamma_0 = 0.02$, both from "
         r"$(|e\rangle+|g\rangle)/\sqrt{2}$; dashed = loop not pinched."

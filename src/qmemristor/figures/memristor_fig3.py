@@ -8,11 +8,11 @@ import numpy as np
 import xarray as xr
 from matplotlib.figure import Figure
 
-from ..digital import build_protocol, circuit_stats, protocol_circuit, to_qasm3
+from ..digital import build_protocol, protocol_circuit, to_qasm3
 from ..io import provenance_attrs
 from ..memristor import InitialState, MemristorParams, time_grid
 from . import FigureConfig, register
-from ._circuits import draw_circuit
+from ._circuits import LAYOUTS, draw_circuit, layout_stats, stats_vars
 from ._style import DIGITAL, EXACT, panel_label
 
 GAMMA0 = 0.4
@@ -34,22 +34,13 @@ def make(config: FigureConfig):
     state = InitialState.from_angles(A, B)
     t = time_grid(2, POINTS_PER_PERIOD)[: max_steps + 1]
     proto = build_protocol(params, state, t)
-    drawn = {
-        lay: protocol_circuit(proto, INDEX, OBSERVABLE, lay, barriers=True)
-        for lay in ("paper", "reset")
-    }
+    drawn = {lay: protocol_circuit(proto, INDEX, OBSERVABLE, lay, barriers=True) for lay in LAYOUTS}
     steps = np.arange(max_steps + 1)
-    stats = {
-        lay: [circuit_stats(protocol_circuit(proto, n, OBSERVABLE, lay)) for n in steps]
-        for lay in ("paper", "reset")
-    }
+    stats = layout_stats(lambda n, lay: protocol_circuit(proto, n, OBSERVABLE, lay), steps)
     sv_bytes = 16.0 * 2.0 ** (steps + 1)  # paper layout: statevector of n + 1 qubits
     dm_bytes = np.array([16.0 * 4.0 ** s["num_qubits"] for s in stats["reset"]])
     fits = int(np.max(np.flatnonzero(16.0 * 2.0 ** (np.arange(64) + 1) <= MEMORY)))
-    data = {}
-    for lay in ("paper", "reset"):
-        for key in ("num_qubits", "depth", "size"):
-            data[f"{key}_{lay}"] = ("steps", np.array([s[key] for s in stats[lay]]))
+    data = stats_vars(stats)
     data["statevector_bytes_paper"] = (
         "steps",
         sv_bytes,

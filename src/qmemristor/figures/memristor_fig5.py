@@ -16,17 +16,12 @@ from matplotlib.figure import Figure
 from qiskit import QuantumCircuit, QuantumRegister
 from qiskit.circuit import Gate, Parameter
 
-from ..digital import (
-    build_coupled_protocol,
-    circuit_stats,
-    coupled_protocol_circuit,
-    to_qasm3,
-)
+from ..digital import build_coupled_protocol, coupled_protocol_circuit, to_qasm3
 from ..digital.collision import append_collision
 from ..io import provenance_attrs
 from ..memristor import CoupledMemristors, Coupling, MemristorParams, time_grid
 from . import FigureConfig, register
-from ._circuits import draw_circuit
+from ._circuits import LAYOUTS, draw_circuit, layout_stats, stats_vars
 from ._coupled import DELTAS, GAMMA0, STATE
 from ._style import DIGITAL, EXACT, panel_label
 
@@ -63,20 +58,12 @@ def make(config: FigureConfig):
     proto = build_coupled_protocol(system, STATE, STATE, t)
     drawn = {
         lay: coupled_protocol_circuit(proto, INDEX, SETTING, lay, barriers=True, boxed=True)
-        for lay in ("paper", "reset")
+        for lay in LAYOUTS
     }
     steps = np.arange(max_steps + 1)
-    stats = {
-        lay: [circuit_stats(coupled_protocol_circuit(proto, n, SETTING, lay)) for n in steps]
-        for lay in ("paper", "reset")
-    }
-    data = {
-        f"{key}_{lay}": ("steps", np.array([s[key] for s in stats[lay]]))
-        for lay in ("paper", "reset")
-        for key in ("num_qubits", "depth", "size")
-    }
+    stats = layout_stats(lambda n, lay: coupled_protocol_circuit(proto, n, SETTING, lay), steps)
     ds = xr.Dataset(
-        data,
+        stats_vars(stats),
         coords={"steps": steps, "t": ("steps", t, {"units": "1/omega"})},
         attrs=provenance_attrs(
             {

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from . import FigureConfig, register
-from ._coupled import DELTAS, figure_attrs, loops_figure, run
+from ._coupled import DELTAS, loops_result
 
 NAME = "memristor-fig7"
 
@@ -14,14 +14,13 @@ NAME = "memristor-fig7"
     summary="σy⊗σy coupling: I–V loops of both memristors, periods 1–7 and 8–15",
 )
 def make(config: FigureConfig):
-    ds = run("yy", config.quick)
-    fig = loops_figure(
-        ds,
+    return loops_result(
+        NAME,
+        "Paper M, Fig. 7",
+        "yy",
+        config.quick,
         rf"$\exp(-i\delta\,\sigma_y\otimes\sigma_y)$ after every step, $\delta = {DELTAS['yy']}$, "
         r"$\gamma_0 = 0.02$ for both, both from $(|e\rangle+|g\rangle)/\sqrt{2}$"
         "\nidentical memristors and a symmetric coupling: rows (a, b) and (c, d) coincide; "
         "dashed = loop crosses V = 0 away from the origin",
     )
-    out = ds.drop_vars("probability")
-    out.attrs = figure_attrs(NAME, "Paper M, Fig. 7", {"yy": ds})
-    return fig, out

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from . import FigureConfig, register
-from ._coupled import DELTAS, dynamics_figure, figure_attrs, run, with_lab
+from ._coupled import DELTAS, dynamics_result
 
 NAME = "memristor-fig8"
 
@@ -14,16 +14,13 @@ NAME = "memristor-fig8"
     summary="σy⊗σy coupling: concurrence with sudden death/birth, form factor and pinching",
 )
 def make(config: FigureConfig):
-    ds = run("yy", config.quick)
-    lab = run("yy", config.quick, frame="lab")
-    fig = dynamics_figure(
-        ds,
-        lab,
+    return dynamics_result(
+        NAME,
+        "Paper M, Fig. 8",
+        "yy",
+        config.quick,
         rf"$\sigma_y\otimes\sigma_y$ coupling, $\delta = {DELTAS['yy']}$ per step, "
         r"$\gamma_0 = 0.02$, both from $(|e\rangle+|g\rangle)/\sqrt{2}$: entanglement dies "
         "and revives\n(c): interaction frame (solid) and lab frame (dashed), where "
         "[σy⊗σy, σy⊗1] = 0 keeps both exact memristors (I = ΓV)",
     )
-    out = with_lab(ds, lab)
-    out.attrs = figure_attrs(NAME, "Paper M, Fig. 8", {"yy": ds, "yy_lab": lab})
-    return fig, out

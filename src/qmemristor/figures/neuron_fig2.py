@@ -27,7 +27,7 @@ from ..neuron import (
     ramp_values,
 )
 from . import FigureConfig, register
-from ._style import EXACT, NUMERIC, panel_label
+from ._style import EXACT, NUMERIC, panel_label, split_runs
 
 BASE = NeuronParams(z_t=1.0, gamma=1.0, alpha=1.0)
 R_RAMP = 8.0
@@ -43,17 +43,6 @@ def _stable(v: np.ndarray, p: NeuronParams) -> np.ndarray:
     y[..., 2] = p.z_t
     y[..., 3] = v
     return np.all(np.linalg.eigvals(jacobian(y, p)).real < 0, axis=-1)
-
-
-def _branch_segments(x, y, stable):
-    """Split a curve into runs of equal stability: [(x_run, y_run, stable), ...]."""
-    runs, start = [], 0
-    for i in range(1, len(x) + 1):
-        if i == len(x) or stable[i] != stable[start]:
-            stop = min(i + 1, len(x))
-            runs.append((x[start:stop], y[start:stop], bool(stable[start])))
-            start = i
-    return runs
 
 
 def _surface(quick: bool):
@@ -199,9 +188,7 @@ def _draw(ds: xr.Dataset, folds8, folds_c, cusp):
 
     # (a2) ramp at R_m = 8
     ax = fig.add_subplot(gs[0, 1])
-    for x, y, st in _branch_segments(
-        ds.curve8_v_in.values, ds.V_curve.values, ds.curve8_stable.values
-    ):
+    for x, y, st in split_runs(ds.curve8_v_in.values, ds.V_curve.values, ds.curve8_stable.values):
         ax.plot(x, y, color="0.55", lw=1.0, ls="-" if st else ":")
     n = ds.step.size
     up = slice(0, (n + 1) // 2)
@@ -263,7 +250,7 @@ def _draw(ds: xr.Dataset, folds8, folds_c, cusp):
     ax = fig.add_subplot(gs[1, 1])
     for k, x0 in enumerate(ds.x0.values):
         col = X0_COLORS[float(x0)]
-        for x, y, st in _branch_segments(
+        for x, y, st in split_runs(
             ds.fig2c_v_in.values[k], ds.V_c.values, ds.fig2c_stable.values[k]
         ):
             ax.plot(x, y, color=col, lw=1.4, ls="-" if st else ":")

@@ -26,22 +26,11 @@ from ..neuron import NeuronParams
 from ..neuron.dynamics import coexistence_intervals, sweep
 from ..neuron.stability import equilibrium_diagram
 from . import FigureConfig, register
-from ._style import EXACT, NUMERIC, panel_label
+from ._style import EXACT, NUMERIC, panel_label, split_runs
 
 PARAMS = NeuronParams(r_m=5.0, gamma=0.1, alpha=1.0, z_t=1.0)
 V_IN_MAX = 4.5
 UP, DOWN = NUMERIC, EXACT
-
-
-def _runs(x, y, flag):
-    """Split a curve into runs of equal ``flag``: [(x_run, y_run, flag), ...] (shared ends)."""
-    out, start = [], 0
-    for i in range(1, len(x) + 1):
-        if i == len(x) or flag[i] != flag[start]:
-            stop = min(i + 1, len(x))
-            out.append((x[start:stop], y[start:stop], bool(flag[start])))
-            start = i
-    return out
 
 
 @register(
@@ -129,7 +118,9 @@ def _draw(ds: xr.Dataset, coexist):
     panel_label(ax, "(a)")
 
     for ax, zoom in ((axes[1], False), (axes[2], True)):
-        for x, y, st in _runs(ds.branch_v_in.values, ds.branch_V.values, ds.branch_stable.values):
+        for x, y, st in split_runs(
+            ds.branch_v_in.values, ds.branch_V.values, ds.branch_stable.values
+        ):
             ax.plot(x, y, color="0.45", lw=1.1, ls="-" if st else ":")
         for d, col, mk, ms in (("up", UP, "o", 4.5), ("down", DOWN, "s", 2.6)):
             sel = ds.sel(direction=d)
