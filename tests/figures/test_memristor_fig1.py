@@ -98,3 +98,18 @@ def test_simulate_with_the_same_seed_writes_identical_files(cli, tmp_path):
         )
         assert res.code == 0, res.err
     assert paths[0].read_bytes() == paths[1].read_bytes()
+
+
+def test_no_figure_reads_the_clock():
+    """Figure data and PNGs must depend only on the code, the options and the seed (the same
+    command gives bit-identical files), so no figure module may record a wall-clock time."""
+    import re
+    from pathlib import Path
+
+    import qmemristor.figures as figures
+
+    clock = re.compile(r"perf_counter|time\.time\(|monotonic\(|datetime\.now|date\.today")
+    offenders = [
+        p.name for p in Path(figures.__file__).parent.glob("*.py") if clock.search(p.read_text())
+    ]
+    assert offenders == []

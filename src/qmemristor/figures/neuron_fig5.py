@@ -98,10 +98,7 @@ def _unstable_point(p: NeuronParams, hopf_v_in) -> tuple[float, float] | None:
     summary="Self-oscillation regions in (V_in, R_m) for five Z_T (continuation); span vs Z_T",
 )
 def make(config: FigureConfig):
-    import time
-
     opts = CURVE_OPTIONS if not config.quick else replace(CURVE_OPTIONS, step=0.05, step_max=0.6)
-    t0 = time.perf_counter()
     regions = []
     for zt in Z_TS:
         p = BASE.replace(z_t=zt)
@@ -109,7 +106,6 @@ def make(config: FigureConfig):
         fcs = fold_curves(p, ("v_in", "r_m"), BOX, options=opts)
         hv = [h.value for h in hopf_points(p, "v_in", BOX[0])]
         regions.append((zt, hcs, fcs, _unstable_point(p, hv)))
-    t_curves = time.perf_counter() - t0
     data = {}
     for zt, hcs, fcs, _ in regions:
         for kind, curves in (("hopf", hcs), ("fold", fcs)):
@@ -148,7 +144,6 @@ def make(config: FigureConfig):
                 "z_t_values_a": list(Z_TS),
                 "box_v_in": list(BOX[0]),
                 "box_r_m": list(BOX[1]),
-                "seconds_for_curves_a": t_curves,
                 "max_l1_on_hopf_curves": float(np.nanmax(all_l1)),
                 "cusps_zt_v_in_r_m": [x for c in cusps for x in c],
                 "fig5b_r_m": FIG5B["r_m"],
@@ -201,8 +196,7 @@ def _draw(ds: xr.Dataset, regions, h_zt):
     ax.set_ylabel(r"load resistance $R_m$ (units of $R_{\rm ext}$)")
     ax.set_title(
         "shaded: self-oscillation region (inside the supercritical Hopf curve)\n"
-        rf"max $l_1$ on all curves = {ds.attrs['max_l1_on_hopf_curves']:.3g} < 0; "
-        rf"curves in {ds.attrs['seconds_for_curves_a']:.1f} s",
+        rf"max $l_1$ on all curves = {ds.attrs['max_l1_on_hopf_curves']:.3g} < 0",
         fontsize="small",
     )
     ax.legend(handles=handles, loc="upper right", fontsize="x-small", ncols=2)
