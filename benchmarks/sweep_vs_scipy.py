@@ -11,8 +11,8 @@ Prints:
    cold caches + integration + regime + frequency); the ratios, and the largest span
    difference;
 3. a 30 × 30 map on threads vs worker processes (the executor choice), and the full 100 × 100
-   Fig. 6a map on all cores (the default executor: worker processes for a sweep of many
-   chunks): wall time and the resulting per-point cost against SciPy's.
+   Fig. 6a map on all cores (the default executor: threads, as the kernel releases the GIL):
+   wall time and the resulting per-point cost against SciPy's.
 
 Run from the repository root (takes ~10 min)::
 
@@ -137,8 +137,8 @@ def full_map(workers: int, t_scipy: float) -> None:
     wall = time.perf_counter() - t0
     per_point = wall * workers / sweep.n_points
     print(
-        f"full Fig. 6a map 100 × 100, t_end = {T_END:g}, default executor ({workers} worker "
-        f"processes): wall {wall:.1f} s "
+        f"full Fig. 6a map 100 × 100, t_end = {T_END:g}, default executor ({workers} "
+        f"threads): wall {wall:.1f} s "
         f"({wall / 60:.2f} min), {int((ds.status != 0).sum())} failed, "
         f"{int((ds.regime == 1).sum())} oscillating"
     )

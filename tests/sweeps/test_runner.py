@@ -299,3 +299,17 @@ def test_sigkill_and_rerun_equals_an_uninterrupted_sweep(tmp_path, cli):
     xr.testing.assert_identical(a, b)
     for name in a.data_vars:
         np.testing.assert_array_equal(a[name].values, b[name].values)
+
+
+def test_auto_executor_uses_threads_for_gil_free_models_and_processes_otherwise():
+    """The rule of LocalExecutor(kind="auto") (measured reasons in its docstring)."""
+    from qmemristor.sweeps.models import get_model
+    from qmemristor.sweeps.runner import _compute_registered
+
+    neuron, coupled = get_model("neuron"), get_model("coupled")
+    assert neuron.releases_gil and not coupled.releases_gil
+    ex = LocalExecutor(2)
+    assert ex._task(neuron, 100)[0] == "threads"
+    assert ex._task(coupled, 100)[:2] == ("processes", _compute_registered)
+    assert ex._task(coupled, 3)[0] == "threads"  # too few chunks to pay for start-ups
+    assert LocalExecutor(1)._task(coupled, 100)[0] == "threads"

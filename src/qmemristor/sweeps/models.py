@@ -114,6 +114,10 @@ class SweepModel:
         Status code → reason.
     parameter_attrs : mapping
         Coordinate attributes per parameter (``long_name``, ``units``).
+    releases_gil : bool
+        ``evaluate`` spends its time in code that releases the GIL (a ``nogil`` compiled
+        kernel): the local executor then runs chunks on threads, which start instantly;
+        otherwise, for sweeps of many chunks, on worker processes.
     """
 
     name: str
@@ -125,6 +129,7 @@ class SweepModel:
     prepare: Callable[[dict[str, float]], None] | None = None
     status_meanings: Mapping[int, str] = field(default_factory=lambda: {0: "ok"})
     parameter_attrs: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    releases_gil: bool = False
 
     def __post_init__(self) -> None:
         names = [o.name for o in self.outputs]

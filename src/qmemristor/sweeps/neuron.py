@@ -249,4 +249,5 @@ def neuron_model() -> SweepModel:
         prepare=_prepare,
         status_meanings=dict(STATUS),
         parameter_attrs=_PARAM_ATTRS,
+        releases_gil=True,  # the Dormand–Prince kernel is compiled with nogil=True
     )

@@ -6,8 +6,8 @@
 - :func:`run_sweep` computes it: with ``out=PATH.zarr`` chunk by chunk into a resumable store
   (:mod:`qmemristor.sweeps.store`), otherwise in memory; returns the ``xarray.Dataset``.
 - Executors (the unit of work is a chunk; results come back to the caller, which writes):
-  :class:`LocalExecutor` — worker processes or threads on this machine (default: all cores;
-  processes for sweeps of many chunks); :class:`DaskExecutor` — an existing ``distributed``
+  :class:`LocalExecutor` — threads or worker processes on this machine (default: all cores;
+  threads for GIL-free models such as the neuron, processes for other sweeps of many chunks); :class:`DaskExecutor` — an existing ``distributed``
   scheduler (``address="tcp://HOST:PORT"``) or a ``LocalCluster`` it starts
   (``n_workers=N``).
   Dask is imported only when a :class:`DaskExecutor` is used.
@@ -214,14 +214,16 @@ PROCESS_MIN_CHUNKS_PER_WORKER = 4
 class LocalExecutor:
     """Chunks on this machine: a pool of worker processes or of threads (default: all cores).
 
-    ``kind="auto"`` (default) takes processes when there are at least
-    :data:`PROCESS_MIN_CHUNKS_PER_WORKER` chunks per worker to compute and the model can be sent
-    to another process, threads otherwise.  Measured (``benchmarks/sweep_vs_scipy.py``, a
-    30 × 30 Fig. 6a map on 2 cores): processes 7.7 s, threads 9.5 s — the kernel itself
-    releases the GIL (``nogil=True``), but the per-chunk analysis in NumPy/SciPy and the
-    equilibrium starts in Python hold it; a spawned worker costs ~3 s of start-up (imports,
-    numba cache load, F_ij tables), which only pays off on sweeps of many chunks.  Results are
-    the same either way (same code, same chunks).
+    ``kind="auto"`` (default) takes threads for a model whose evaluation releases the GIL
+    (:attr:`SweepModel.releases_gil`, e.g. the neuron's ``nogil`` kernel), and worker
+    processes for other models when there are at least :data:`PROCESS_MIN_CHUNKS_PER_WORKER`
+    chunks per worker and the model can be sent to another process; threads otherwise.
+    Measured for the neuron (``benchmarks/sweep_vs_scipy.py``, 2 cores, quiet machine): the
+    full 100 × 100 Fig. 6a map takes 86.8 s on threads and 88.9 s on processes, a 30 × 30 map
+    9.2 s and 12.2 s — a spawned worker costs ~3 s of start-up (imports, numba cache load,
+    F_ij tables) and threads already run the kernel in parallel.  A model written in NumPy
+    and Python holds the GIL, so there processes are what uses the cores.  Results are the
+    same either way (same code, same chunks).
     """
 
     def __init__(self, workers: int | None = None, *, kind: str = "auto") -> None:
@@ -245,7 +247,8 @@ class LocalExecutor:
         kind = self.kind
         if kind == "auto":
             many = n_chunks >= PROCESS_MIN_CHUNKS_PER_WORKER * self.workers
-            kind = "processes" if self.workers > 1 and many else "threads"
+            gil = not model.releases_gil
+            kind = "processes" if self.workers > 1 and many and gil else "threads"
         if kind == "threads":
             return kind, compute_chunk, model
         try:  # a registered model travels by name; another one must pickle
