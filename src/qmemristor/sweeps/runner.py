@@ -7,9 +7,9 @@
   (:mod:`qmemristor.sweeps.store`), otherwise in memory; returns the ``xarray.Dataset``.
 - Executors (the unit of work is a chunk; results come back to the caller, which writes):
   :class:`LocalExecutor` — threads or worker processes on this machine (default: all cores;
-  threads for GIL-free models such as the neuron, processes for other sweeps of many chunks); :class:`DaskExecutor` — an existing ``distributed``
-  scheduler (``address="tcp://HOST:PORT"``) or a ``LocalCluster`` it starts
-  (``n_workers=N``).
+  threads for GIL-free models such as the neuron, processes for other sweeps of many
+  chunks); :class:`DaskExecutor` — an existing ``distributed`` scheduler
+  (``address="tcp://HOST:PORT"``) or a ``LocalCluster`` it starts (``n_workers=N``).
   Dask is imported only when a :class:`DaskExecutor` is used.
 
 Determinism: a chunk's results depend only on the specification and the chunk (the same
