@@ -43,7 +43,7 @@ frames of ``qmemristor.memristor.FRAMES`` on a geometric grid of δ, then refine
 frame on a fine linear grid between the neighbours of the best coarse δ; among equal best
 scores it takes the middle of the widest run of them (the most robust value).
 
-Run from the repository root (about 40 s on 2 cores; ``--quick``: about 10 s)::
+Run from the repository root (8–25 s on 2 cores, 67 candidates; ``--quick``: 23 candidates, 3–8 s)::
 
     PYTHONPATH=src python benchmarks/fit_paper_preset.py [--quick] [--json out.json]
 """
