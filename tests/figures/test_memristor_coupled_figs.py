@@ -45,6 +45,7 @@ def test_fig5_circuit_resources():
     assert "reset anc1[0];" in ds.attrs["qasm3_reset"] and "rxx" not in ds.attrs["qasm3_paper"]
     assert ds.attrs["circuit_drawer"] in ("mpl", "text") and len(fig.axes) >= 4
     assert ds.attrs["preset"] == "paper" and ds.attrs["frame"] == PAPER_PRESET.frame
+    assert_note_on_figure(fig, ds)
 
 
 def test_fig6_native_interaction_ladder_and_hardware_step():

@@ -18,6 +18,7 @@ def test_fig2_collision_step_matches_the_closed_form():
     assert ds.attrs["step_num_qubits"] == 2 and ds.attrs["step_count_cry"] == 1
     assert ds.attrs["step_qasm3"].startswith("OPENQASM 3.0;")
     assert ds.attrs["circuit_drawer"] in ("mpl", "text") and len(fig.axes) >= 3
+    assert fig.get_supxlabel() == ds.attrs["differs_from_paper"]  # the addition, on the figure
 
 
 def test_fig3_layout_resources():
@@ -31,6 +32,7 @@ def test_fig3_layout_resources():
     assert ds.attrs["max_steps_paper_layout_in_24GiB"] == 29
     assert "reset anc[0];" in ds.attrs["qasm3_reset"]
     assert "anc[2]" in ds.attrs["qasm3_paper"] and "reset" not in ds.attrs["qasm3_paper"]
+    assert fig.get_supxlabel() == ds.attrs["differs_from_paper"]
 
 
 def test_fig4_digital_points_scatter_like_shot_noise_around_exact():

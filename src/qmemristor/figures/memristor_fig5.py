@@ -23,7 +23,7 @@ from ..memristor import time_grid
 from . import FigureConfig, register
 from ._circuits import LAYOUTS, draw_circuit, layout_stats, stats_vars
 from ._coupled import GAMMA0, PRESET, STATE
-from ._style import DIGITAL, EXACT, panel_label
+from ._style import DIGITAL, EXACT, deviation_note, panel_label
 
 NAME = "memristor-fig5"
 INDEX = 2  # the drawn circuits measure at t_2
@@ -110,4 +110,10 @@ def make(config: FigureConfig):
     ax.set_ylabel("qubits of the circuit")
     ax.legend(loc="center right", fontsize="small")
     panel_label(ax, "(d)")
+    note = (
+        f"Differs from the paper: gate in the fitted preset's {PRESET.frame} frame (wrapped in "
+        f"P(∓ωt)), δ = {PRESET.delta:g}; (c) reset layout and (d) qubit counts added."
+    )
+    deviation_note(fig, note)
+    ds.attrs["differs_from_paper"] = note
     return fig, ds
