@@ -3,6 +3,7 @@ way they are drawn (all 20 periods, both memristors, the paper's markers and pan
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
@@ -56,8 +57,8 @@ def test_fig6_native_interaction_ladder_and_hardware_step():
     assert list(ds.native.values) == ["xx", "yy", "zz"]
     assert np.all(ds.max_error_vs_expm < 1e-13) and np.all(ds.cx_count == 2)
     assert ds.attrs["step_transpiled_equals_step"] == 1
-    assert set(eval(ds.attrs["step_count_ops"])) <= {"cx", "rz", "sx", "x"}
-    assert panel_letters(fig)[:0] == [] and len(fig.axes) == 4
+    assert set(json.loads(ds.attrs["step_count_ops"])) <= {"cx", "rz", "sx", "x"}
+    assert len(fig.axes) == 4
     assert_note_on_figure(fig, ds)
     # the oracle itself is the gate of the protocol (not a tautology of the helper)
     from qmemristor.figures.memristor_fig6 import native_error

@@ -14,6 +14,8 @@ circuit (``Operator.equiv``, up to a global phase), and the gate counts of every
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import xarray as xr
 from matplotlib.figure import Figure
@@ -91,7 +93,7 @@ def make(config: FigureConfig):
                 "step_transpiled_equals_step": int(same),
                 "step_qasm3": to_qasm3(hardware),
                 **{f"step_{k}": v for k, v in hw.items()},
-                "step_count_ops": str(dict(hardware.count_ops())),
+                "step_count_ops": json.dumps(dict(hardware.count_ops())),
             },
             seed=None,
         ),
