@@ -11,6 +11,8 @@ from qmemristor.digital import simulate_coupled
 from qmemristor.io import read_netcdf
 from qmemristor.memristor import (
     DEFAULT_DELTA,
+    LIBRARY_PRESET,
+    PAPER_PRESET,
     CoupledMemristors,
     Coupling,
     InitialState,
@@ -36,15 +38,19 @@ KEYS = {
 
 
 def test_json_defaults_reproduce_the_papers_set_up(cli):
-    """Defaults: σy⊗σy, δ = DEFAULT_DELTA, γ0 = 0.02 for both, both in (|e⟩+|g⟩)/√2, 20
-    periods of 30 points, exact density backend — the same numbers as the Python API."""
+    """Defaults: σy⊗σy with the paper preset (lab frame, δ = 0.0126), γ0 = 0.02 for both, both
+    in (|e⟩+|g⟩)/√2, 20 periods of 30 points, exact density backend — the same numbers as the
+    Python API (same code, same inputs)."""
     res = cli("memristor", "coupled", "--json")
     assert res.code == 0, res.err
     data = res.json()
     assert set(data) == KEYS
     plus = InitialState.from_angles(math.pi / 4, 0.0)
     system = CoupledMemristors(
-        MemristorParams(gamma0=0.02), MemristorParams(gamma0=0.02), Coupling("yy", DEFAULT_DELTA)
+        MemristorParams(gamma0=0.02),
+        MemristorParams(gamma0=0.02),
+        Coupling("yy", PAPER_PRESET.delta),
+        PAPER_PRESET.frame,
     )
     ds = simulate_coupled(system, plus, plus, time_grid(20, 30))
     np.testing.assert_array_equal(data["t"], ds.t.values)
@@ -95,6 +101,23 @@ def test_options_reach_the_simulation_and_netcdf_is_written(cli, tmp_path):
     )
 
 
+def test_presets_and_their_overrides(cli, tmp_path):
+    """--preset library is the library defaults (interaction frame, δ = DEFAULT_DELTA);
+    --frame and --delta override a preset's values one at a time."""
+    args = ["memristor", "coupled", "--periods", "2"]
+    lib = cli(*args, "--preset", "library", "--json").json()
+    explicit = cli(*args, "--frame", "interaction", "--delta", str(DEFAULT_DELTA), "--json")
+    assert lib == explicit.json()
+    assert (LIBRARY_PRESET.frame, LIBRARY_PRESET.delta) == ("interaction", DEFAULT_DELTA)
+    out = tmp_path / "p.nc"
+    res = cli(*args, "--frame", "interaction", "--out", str(out))
+    assert res.code == 0, res.err
+    assert "preset paper (--frame overridden); yy coupling, δ = 0.0126" in res.err
+    ds = read_netcdf(out)
+    assert ds.attrs["preset"] == "paper" and ds.attrs["frame"] == "interaction"
+    assert ds.attrs["delta"] == PAPER_PRESET.delta
+
+
 def test_sampled_backend_adds_errors_and_is_seeded(cli):
     args = ["memristor", "coupled", "--periods", "1", "--points-per-period", "12"]
     res = cli(*args, "--backend", "sampled", "--seed", "3", "--json")
@@ -138,6 +161,7 @@ def test_aer_backend_through_the_cli(cli):
         (["--backend", "gpu"], "unknown backend 'gpu'"),
         (["--gamma0", "-1"], "gamma0 must be ≥ 0"),
         (["--delta", "nan"], "delta must be finite"),
+        (["--preset", "nope"], "unknown preset 'nope'; choose one of: paper, library"),
         (["--periods", "0"], "periods must be a positive integer"),
         (["--points-per-period", "3"], "points-per-period must be an integer ≥ 4"),
         (["--out", "x.txt"], "--out must end in .nc"),
@@ -156,5 +180,6 @@ def test_unknown_interaction_through_the_real_entry_point():
 def test_help_documents_the_state_syntax(cli):
     res = cli("memristor", "coupled", "--help")
     assert res.code == 0
-    for word in ("angles:A,B", "bloch:X,Y,Z", "plus", "--interaction", "--gamma0-2", "--frame"):
+    words = ("angles:A,B", "bloch:X,Y,Z", "plus", "--interaction", "--gamma0-2", "--frame")
+    for word in (*words, "--preset", "library"):
         assert word in res.out

@@ -20,6 +20,16 @@ def test_fig1_data_is_normalised_pinched_and_periodic_in_shape():
     ff = ds.form_factor.values
     np.testing.assert_allclose(ff, ff[:, :1] * np.ones_like(ff), rtol=1e-8)
     assert len(fig.axes) == 2
+    # the paper's markers on each curve: green start, red end, black origin
+    from matplotlib.colors import to_hex
+
+    from qmemristor.figures._style import END, ORIGIN, START
+
+    for ax in fig.axes:
+        dots = {to_hex(ln.get_color()): ln for ln in ax.lines if ln.get_marker() == "o"}
+        assert {to_hex(START), to_hex(END), to_hex(ORIGIN)} <= set(dots)
+        np.testing.assert_allclose(dots[to_hex(ORIGIN)].get_xydata(), [[0.0, 0.0]])
+    assert fig.get_supxlabel() == ds.attrs["differs_from_paper"]
 
 
 def test_reproduce_writes_png_and_netcdf(cli, tmp_path):

@@ -15,7 +15,7 @@ from ..io import provenance_attrs
 from ..memristor import InitialState, MemristorParams, amplitude_damping_kraus, kappa, time_grid
 from . import FigureConfig, register
 from ._circuits import draw_circuit
-from ._style import DIGITAL, EXACT, panel_label
+from ._style import DIGITAL, EXACT, deviation_note, panel_label
 
 GAMMA0 = 0.4
 POINTS_PER_PERIOD = 30
@@ -136,4 +136,7 @@ def make(config: FigureConfig):
     h2, l2 = twin.get_legend_handles_labels()
     ax.legend(h1 + h2, l1 + l2, loc="lower center", fontsize="small")
     panel_label(ax, "(c)")
+    note = "Added to the paper's figure: (c) the collision angles φ_i and Γ(t) over one period."
+    deviation_note(fig, note)
+    ds.attrs["differs_from_paper"] = note
     return fig, ds

@@ -13,7 +13,7 @@ from ..io import provenance_attrs
 from ..memristor import InitialState, MemristorParams, time_grid
 from . import FigureConfig, register
 from ._circuits import LAYOUTS, draw_circuit, layout_stats, stats_vars
-from ._style import DIGITAL, EXACT, panel_label
+from ._style import DIGITAL, EXACT, deviation_note, panel_label
 
 GAMMA0 = 0.4
 A, B = math.pi / 4, math.pi / 5
@@ -117,4 +117,7 @@ def make(config: FigureConfig):
     ax.set_ylabel("circuit depth, qubits")
     ax.legend(loc="upper left", fontsize="small", bbox_to_anchor=(0.0, 0.93))
     panel_label(ax, "(d)")
+    note = "Added to the paper's circuit (a): the reset layout (b) and the resources (c, d)."
+    deviation_note(fig, note)
+    ds.attrs["differs_from_paper"] = note
     return fig, ds

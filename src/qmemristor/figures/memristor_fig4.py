@@ -1,5 +1,9 @@
 """Paper M, Fig. 4: the memristor on digital circuits (points, error bars) against exact lines.
 
+As the paper draws it: (a) ⟨V⟩ and ⟨I⟩ against t, (b) the I–V loop, normalised by
+V0 = |⟨V⟩(0)| and I0 = |⟨I⟩(0)| (of the exact solution), with the paper's markers on the
+loop (green start, red end, black origin).
+
 γ0 = 0.4, a = π/4, b = π/5, 30 points per period and 5000 shots per circuit as in the paper.
 Two drive periods are drawn: with γ0 = 0.4 the coherence decays as e^{−γ0 t/2} on average, so
 at t = 4π it is down to 8 % of its start and ⟨V⟩ to within a few standard errors of zero;
@@ -22,7 +26,7 @@ from ..digital.estimate import memristor_estimates
 from ..io import provenance_attrs
 from ..memristor import InitialState, MemristorParams, exact_solution, simulate, time_grid
 from . import FigureConfig, register
-from ._style import DIGITAL, EXACT, NUMERIC, panel_label
+from ._style import DIGITAL, EXACT, NUMERIC, deviation_note, loop_markers, panel_label
 
 GAMMA0 = 0.4
 A, B = math.pi / 4, math.pi / 5
@@ -82,47 +86,79 @@ def digital_vs_exact(
     return ds
 
 
+def normalise(ds: xr.Dataset) -> xr.Dataset:
+    """Add the paper's normalisation: ``V0 = |⟨V⟩(0)|``, ``I0 = |⟨I⟩(0)|`` of the exact solution
+    (the same for the digital points, so both are on one scale), and ``*_norm`` variables."""
+    v0 = abs(float(ds.V_exact.isel(t_fine=0)))
+    i0 = abs(float(ds.I_exact.isel(t_fine=0)))
+    ds = ds.assign(V0=v0, I0=i0)
+    for name, scale in (("V", v0), ("I", i0)):
+        for var in (name, f"{name}_err", f"{name}_exact"):
+            ds[f"{var}_norm"] = ds[var] / scale
+    ds["I_exact_fd_norm"] = ds.I_exact_fd / i0
+    ds.attrs["normalisation"] = "V/V0, I/I0 with V0 = |<V>(0)|, I0 = |<I>(0)| (exact solution)"
+    return ds
+
+
 def plot(ds: xr.Dataset) -> Figure:
-    """Panels (a) ⟨V⟩(t), (b) ⟨I⟩(t), (c) the I–V loop: digital points, exact lines."""
-    fig = Figure(figsize=(11.0, 6.0), layout="constrained")
-    axd = fig.subplot_mosaic([["V", "IV"], ["I", "IV"]], width_ratios=[1.35, 1.0])
-    pts = {"fmt": "o", "ms": 3.2, "color": DIGITAL, "mec": "k", "mew": 0.4, "ecolor": "0.35"}
-    pts |= {"elinewidth": 0.6, "capsize": 1.2}
-    label = f"digital ({ds.attrs['backend']}, {ds.attrs['shots']} shots)"
+    """As the paper: (a) ⟨V⟩/V0 and ⟨I⟩/I0 against t, (b) the I–V loop with the paper's markers;
+    digital points with error bars, exact lines (``ds`` from :func:`normalise`)."""
+    fig = Figure(figsize=(12.0, 4.9), layout="constrained")
+    axes = fig.subplots(1, 2, width_ratios=[1.55, 1.0])
+    pts = {"ms": 3.2, "mec": "k", "mew": 0.4, "ecolor": "0.35", "elinewidth": 0.6}
+    pts |= {"capsize": 1.2, "ls": ""}
     t, tf = ds.t.values, ds.t_fine.values
-    ax = axd["V"]
-    ax.plot(tf, ds.V_exact, color=EXACT, lw=1.2, label="exact")
-    ax.errorbar(t, ds.V, yerr=ds.V_err, label=label, **pts)
-    ax.set_ylabel(r"$\langle V\rangle$ ($\hbar = m = \omega = 1$)")
-    ax.legend(loc="upper right", fontsize="small")
-    panel_label(ax, "(a)")
-    ax = axd["I"]
-    ax.plot(tf, ds.I_exact, color=EXACT, lw=1.2, label="exact")
+    ax = axes[0]
+    ax.plot(tf, ds.V_exact_norm, color=EXACT, lw=1.2, label=r"$\langle V\rangle/V_0$, exact")
+    ax.plot(tf, ds.I_exact_norm, color=NUMERIC, lw=1.2, label=r"$\langle I\rangle/I_0$, exact")
     ax.plot(
-        t, ds.I_exact_fd, color=NUMERIC, lw=0.8, ls="--", label="exact ⟨σ⟩, same finite difference"
+        t,
+        ds.I_exact_fd_norm,
+        color=NUMERIC,
+        lw=0.7,
+        ls="--",
+        label="added: exact ⟨σ⟩, same finite difference",
     )
-    ax.errorbar(t, ds.I, yerr=ds.I_err, label="digital", **pts)
+    kind = f"digital ({ds.attrs['backend']}, {ds.attrs['shots']} shots)"
+    ax.errorbar(t, ds.V_norm, yerr=ds.V_err_norm, fmt="o", color=DIGITAL, label=f"V, {kind}", **pts)
+    ax.errorbar(
+        t, ds.I_norm, yerr=ds.I_err_norm, fmt="s", color="#8fc0a9", label="I, digital", **pts
+    )
+    ax.axhline(0, color="0.85", lw=0.6, zorder=0)
+    ax.set_xlim(0, tf[-1])
     ax.set_xlabel(r"$t$ ($1/\omega$)")
-    ax.set_ylabel(r"$\langle I\rangle$")
-    ax.legend(loc="upper right", fontsize="small")
-    panel_label(ax, "(b)")
-    for a in (axd["V"], axd["I"]):
-        a.axhline(0, color="0.85", lw=0.6, zorder=0)
-        a.set_xlim(0, tf[-1])
-    ax = axd["IV"]
-    ax.plot(ds.V_exact, ds.I_exact, color=EXACT, lw=1.2, label="exact")
-    ax.errorbar(ds.V, ds.I, xerr=ds.V_err, yerr=ds.I_err, label="digital", **pts)
+    ax.set_ylabel(r"$\langle V\rangle/V_0$, $\langle I\rangle/I_0$")
+    ax.legend(loc="lower right", fontsize="small", ncols=2)
+    panel_label(ax, "(a)")
+    ax = axes[1]
+    ax.plot(ds.V_exact_norm, ds.I_exact_norm, color=EXACT, lw=1.2, label="exact")
+    ax.errorbar(
+        ds.V_norm,
+        ds.I_norm,
+        xerr=ds.V_err_norm,
+        yerr=ds.I_err_norm,
+        fmt="o",
+        color=DIGITAL,
+        label="digital",
+        **pts,
+    )
+    loop_markers(ax, ds.V_exact_norm.values, ds.I_exact_norm.values, labels=True)
     ax.axhline(0, color="0.85", lw=0.6, zorder=0)
     ax.axvline(0, color="0.85", lw=0.6, zorder=0)
-    ax.set_xlabel(r"$\langle V\rangle$")
-    ax.set_ylabel(r"$\langle I\rangle$")
+    ax.set_xlabel(r"$\langle V\rangle/V_0$")
+    ax.set_ylabel(r"$\langle I\rangle/I_0$")
     ax.set_title(
         rf"$\gamma_0 = {GAMMA0}$, $a = \pi/4$, $b = \pi/5$, "
         rf"{ds.attrs['points_per_period']} points/period",
         fontsize=10,
     )
-    ax.legend(loc="upper left", fontsize="small", bbox_to_anchor=(0.0, 0.93))
-    panel_label(ax, "(c)")
+    ax.legend(loc="lower right", fontsize="small", ncols=2)
+    panel_label(ax, "(b)")
+    note = (
+        "Differs from the paper: shot statistics from exact circuit probabilities (seeded "
+        "5000-shot draws), not a device; dashed line added."
+    )
+    deviation_note(fig, note)
     return fig
 
 
@@ -137,8 +173,10 @@ def make(config: FigureConfig):
         points_per_period=20 if config.quick else POINTS_PER_PERIOD,
         seed=config.seed,
     )
+    ds = normalise(ds)
+    fig = plot(ds)
     ds.attrs = provenance_attrs(
         {k: v for k, v in ds.attrs.items() if k not in ("parameters_json", "qmemristor_version")},
         seed=config.seed,
     )
-    return plot(ds), ds
+    return fig, ds
