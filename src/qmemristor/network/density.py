@@ -194,5 +194,5 @@ def propagate_density(
         negativity=neg,
         tripartite=tri,
         backend="density",
-        info={"memory_bytes": density_memory_bytes(n)},
+        info={"memory_bytes": density_memory_bytes(n), "rho_final": rho.reshape(2**n, 2**n)},
     )
