@@ -19,7 +19,6 @@ unitaries, which leave every negativity unchanged.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import reduce
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -63,7 +62,10 @@ def density_memory_bytes(n: int) -> int:
 
 def initial_density(states: Sequence[InitialState]) -> NDArray[np.complex128]:
     """``ρ1 ⊗ … ⊗ ρN`` as a flat array (node 0 left-most)."""
-    return reduce(np.kron, [s.density for s in states]).reshape(-1)
+    out = np.ones((1, 1), dtype=complex)
+    for s in states:
+        out = np.kron(out, s.density)
+    return out.reshape(-1)
 
 
 def reduced_from_flat(
@@ -175,8 +177,8 @@ def propagate_density(
                     damp[col] = (1.0, ek[k, s], e2k[k, s], s2[k, s])
                     pending[k] = False
             conjugate_pair_density(rho, n, g.i, g.j, np.ascontiguousarray(g.u), damp)
-        for k in np.flatnonzero(pending):
-            amplitude_damping_density(rho, n, int(k), ek[k, s], e2k[k, s], s2[k, s])
+        for kk in np.flatnonzero(pending):
+            amplitude_damping_density(rho, n, int(kk), ek[kk, s], e2k[kk, s], s2[kk, s])
         record(s + 1)
         if progress is not None:
             progress(s + 1, steps)
