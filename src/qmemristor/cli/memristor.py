@@ -480,3 +480,6 @@ def report_coupled(ds) -> None:
             + (f" (not in periods {', '.join(map(str, unp))})" if unp else "")
             + f"; form factor {np.nanmin(ff):.3f}–{np.nanmax(ff):.3f}"
         )
+
+
+from . import network as _network  # noqa: E402, F401  (registers `memristor network`)

@@ -167,6 +167,10 @@ def _builtin() -> None:
         from .coupled import coupled_model
 
         _REGISTRY["coupled"] = coupled_model
+    if "network" not in _REGISTRY:
+        from .network import network_model
+
+        _REGISTRY["network"] = network_model
 
 
 def registered_models() -> tuple[str, ...]:

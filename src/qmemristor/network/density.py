@@ -1,0 +1,200 @@
+"""The ``density`` backend: the exact 2^N × 2^N density matrix of the network, step by step.
+
+The state is one flat array of ``4^N`` complex numbers (``ρ[r, c]`` row-major, node 0 the most
+significant bit, :mod:`qmemristor.network._kernels`), updated **in place**: each edge gate is
+one pass of a compiled kernel over the 16 entries it mixes, with the collisions (amplitude
+damping, exact ∫Γ) of its two nodes fused into the same pass the first time a node is met in
+the step (collisions commute with gates on other nodes, so this is the step of
+:mod:`qmemristor.network.model` exactly).  No 4^N × 4^N superoperator is ever built and no
+copy of ρ is made while stepping: memory is one ρ (``16·4^N`` bytes: 256 MiB at N = 12) plus
+the reduced states.
+
+Reduced states are read at every time point by contracting the traced indices of a view of
+ρ; the bipartite negativities need the eigenvalues of a 2^N × 2^N partial transpose (a copy)
+and are evaluated on a stride (:func:`~qmemristor.network.states.negativity_stride`).
+All negativities are those of the interaction-picture state: ``U0`` is a product of local
+unitaries, which leave every negativity unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from ..analysis.entanglement import negativity, tripartite_negativity
+from ..errors import ParameterError
+from ..memristor.model import InitialState
+from ._kernels import amplitude_damping_density, conjugate_pair_density
+from .model import MemristorNetwork, _Gates, collision_kappas, step_plan
+from .states import (
+    NetworkStates,
+    ProgressFn,
+    check_grid,
+    check_partitions,
+    check_states,
+    merge_pairs,
+    nan_array,
+    negativity_stride,
+    pair_phases,
+    single_phases,
+    stride_mask,
+    to_schrodinger,
+)
+
+__all__ = [
+    "MAX_DENSITY_NODES",
+    "density_memory_bytes",
+    "initial_density",
+    "propagate_density",
+    "reduced_from_flat",
+]
+
+#: Largest network of the density backend on a 24 GiB machine (N = 12: 256 MiB per ρ).
+MAX_DENSITY_NODES = 14
+
+
+def density_memory_bytes(n: int) -> int:
+    """Bytes of one density matrix of ``n`` nodes (complex128): ``16·4^n``."""
+    return 16 * 4**n
+
+
+def initial_density(states: Sequence[InitialState]) -> NDArray[np.complex128]:
+    """``ρ1 ⊗ … ⊗ ρN`` as a flat array (node 0 left-most)."""
+    out = np.ones((1, 1), dtype=complex)
+    for s in states:
+        out = np.kron(out, s.density)
+    return out.reshape(-1)
+
+
+def reduced_from_flat(
+    rho: NDArray[np.complex128], n: int, nodes: Sequence[int]
+) -> NDArray[np.complex128]:
+    """Reduced state of one node ``(k,)`` or a pair ``(i, j)`` (order kept) of a flat ρ.
+
+    A contraction over a ``(2,)*2N``-shaped view (no copy of ρ).
+    """
+    t = rho.reshape((2,) * (2 * n))
+    if len(nodes) == 1:
+        (k,) = nodes
+        v = t.reshape(2**k, 2, 2 ** (n - k - 1), 2**k, 2, 2 ** (n - k - 1))
+        return np.einsum("aibajb->ij", v)
+    i, j = nodes
+    lo, hi = min(i, j), max(i, j)
+    shape = (2**lo, 2, 2 ** (hi - lo - 1), 2, 2 ** (n - hi - 1))
+    v = t.reshape(*shape, *shape)
+    r = np.einsum("apbqcarbsc->pqrs", v)
+    if i > j:
+        r = r.transpose(1, 0, 3, 2)
+    return r.reshape(4, 4)
+
+
+def _check_size(n: int) -> None:
+    if n > MAX_DENSITY_NODES:
+        gib = density_memory_bytes(n) / 2**30
+        raise ParameterError(
+            f"the density backend needs {gib:.4g} GiB per state for {n} nodes "
+            f"(at most {MAX_DENSITY_NODES} nodes); use --backend trajectories"
+        )
+
+
+def propagate_density(
+    network: MemristorNetwork,
+    states: InitialState | Sequence[InitialState],
+    t: ArrayLike,
+    *,
+    pairs: Sequence[tuple[int, int]] | None = None,
+    partitions: Sequence[Sequence[int]] | None = None,
+    stride: int | None = None,
+    points_per_period: int | None = None,
+    progress: ProgressFn | None = None,
+) -> NetworkStates:
+    """Run the collisional protocol exactly and return the reduced states on the grid ``t``.
+
+    Parameters
+    ----------
+    network : MemristorNetwork
+    states : InitialState or sequence of InitialState
+        Initial state of every node (one for all, or one per node); pure or mixed.
+    t : array_like, shape (n_t,)
+        Uniform grid from 0; one step per interval (the coupling rate is ``δ/Δt``).
+    pairs : sequence of (int, int), optional
+        Pairs whose two-node states are kept (default: all pairs for N ≤ 8, else the edges;
+        the edges are always kept: ⟨I⟩ needs them).
+    partitions : sequence of node sets, optional
+        Bipartitions ``A | rest`` of the negativity (default: the first ⌊N/2⌋ nodes).
+    stride : int, optional
+        Steps between negativity evaluations (0 = never; default
+        :func:`~qmemristor.network.states.negativity_stride`).
+    points_per_period : int, optional
+        Steps per drive period (for the default stride); default: from ``t`` and node 0's ω.
+    progress : callable, optional
+        ``progress(done, total)`` after every step.
+    """
+    n = network.n
+    _check_size(n)
+    sts = check_states(network, states)
+    t, dt = check_grid(t)
+    steps = t.size - 1
+    pair_list = merge_pairs(network, pairs)
+    parts = check_partitions(network, partitions)
+    ppp = points_per_period or max(round(network.nodes[0].period / dt), 1)
+    mask = stride_mask(steps, negativity_stride(n, steps, stride, ppp))
+    kap = collision_kappas(network, t)
+    ek, e2k, s2 = np.exp(kap), np.exp(2 * kap), -np.expm1(2 * kap)
+    gates = _Gates(network)
+
+    rho = initial_density(sts)
+    single = np.empty((n, t.size, 2, 2), dtype=complex)
+    pst = np.empty((len(pair_list), t.size, 4, 4), dtype=complex)
+    neg = nan_array(len(parts), t.size)
+    tri = nan_array(t.size) if n == 3 else None
+
+    def record(s: int) -> None:
+        for k in range(n):
+            single[k, s] = reduced_from_flat(rho, n, (k,))
+        for m, p in enumerate(pair_list):
+            pst[m, s] = reduced_from_flat(rho, n, p)
+        if mask[s]:
+            full = rho.reshape(2**n, 2**n)
+            for m, a in enumerate(parts):
+                neg[m, s] = negativity(full, a)
+            if tri is not None:
+                tri[s] = tripartite_negativity(full)
+
+    record(0)
+    no_damp = np.zeros((2, 4))
+    for s in range(steps):
+        plan = step_plan(network, float(t[s]), float(t[s + 1]), gates)
+        for g in plan.before:
+            conjugate_pair_density(rho, n, g.i, g.j, g.u, no_damp)
+        pending = np.ones(n, dtype=bool)
+        for g in plan.after:
+            damp = np.zeros((2, 4))
+            for col, k in enumerate((g.i, g.j)):
+                if pending[k]:
+                    damp[col] = (1.0, ek[k, s], e2k[k, s], s2[k, s])
+                    pending[k] = False
+            conjugate_pair_density(rho, n, g.i, g.j, np.ascontiguousarray(g.u), damp)
+        for kk in np.flatnonzero(pending):
+            amplitude_damping_density(rho, n, int(kk), ek[kk, s], e2k[kk, s], s2[kk, s])
+        record(s + 1)
+        if progress is not None:
+            progress(s + 1, steps)
+
+    single = to_schrodinger(single, single_phases(network, t))
+    for m, (i, j) in enumerate(pair_list):
+        pst[m] = to_schrodinger(pst[m], pair_phases(network, i, j, t))
+    return NetworkStates(
+        t=t,
+        dt=dt,
+        single=single,
+        pairs=pair_list,
+        pair_states=pst,
+        partitions=parts,
+        negativity=neg,
+        tripartite=tri,
+        backend="density",
+        info={"memory_bytes": density_memory_bytes(n), "rho_final": rho.reshape(2**n, 2**n)},
+    )
