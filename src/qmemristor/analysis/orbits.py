@@ -377,30 +377,36 @@ def _tests(mult: NDArray) -> tuple[float, float, float]:
 
 
 def _extremes(d: Discretisation, U: NDArray) -> tuple[NDArray, NDArray]:
-    """Per-component (min, max) of the piecewise polynomial: the best of 9 samples per
-    interval, polished by Newton's method on the local polynomial's derivative."""
+    """Per-component (min, max) of the piecewise polynomial.
+
+    The best of 9 samples per interval picks an interval; in it and its two neighbours (the
+    extremum may sit just across a mesh point) Newton's method on the local polynomial's
+    derivative, started at the best sample of that interval and kept in ``[0, 1]``, polishes
+    the extremum; the best polished value (never worse than the sample) is returned.
+    """
     a = d.local_coefficients(U)  # (N, m+1, n)
-    m = d.m
+    N, m, n = d.N, d.m, U.shape[1]
     zs = np.linspace(0.0, 1.0, 9)
-    vals = np.einsum("zi,jin->jzn", zs[:, None] ** np.arange(m + 1), a)
-    out = []
-    n = U.shape[1]
-    cols = np.arange(n)
     powers = np.arange(m + 1)
+    vals = np.einsum("zi,jin->jzn", zs[:, None] ** powers, a)  # (N, 9, n)
+    cols = np.arange(n)
+    out = []
     for sign in (-1.0, 1.0):
-        flat = (sign * vals).reshape(-1, n)
-        best = np.argmax(flat, axis=0)
-        j, z = best // zs.size, zs[best % zs.size]
-        c = a[j, :, cols]  # (n, m+1)
-        d1 = c[:, 1:] * powers[1:]
-        d2 = d1[:, 1:] * powers[1:-1]
-        for _ in range(4):
-            g1 = np.sum(d1 * z[:, None] ** powers[:-1], axis=1)
-            g2 = np.sum(d2 * z[:, None] ** powers[:-2], axis=1)
-            step = np.where(np.abs(g2) > 0, g1 / np.where(g2 == 0, 1.0, g2), 0.0)
-            z = np.clip(z - step, 0.0, 1.0)
-        polished = np.sum(c * z[:, None] ** powers, axis=1)
-        out.append(sign * np.maximum(sign * polished, flat[best, cols]))
+        sv = sign * vals
+        best = np.argmax(sv.reshape(-1, n), axis=0) // zs.size  # interval per component
+        cand = (best[None, :] + np.array([-1, 0, 1])[:, None]) % N  # (3, n)
+        z = zs[np.argmax(sv[cand, :, cols[None, :]], axis=-1)]  # (3, n) best sample in each
+        c = a[cand, :, cols[None, :]]  # (3, n, m+1)
+        d1 = c[..., 1:] * powers[1:]
+        d2 = d1[..., 1:] * powers[1:-1]
+        for _ in range(6):
+            g1 = np.sum(d1 * z[..., None] ** powers[:-1], axis=-1)
+            g2 = np.sum(d2 * z[..., None] ** powers[:-2], axis=-1)
+            ok = sign * g2 < 0  # concave towards the extremum sought: a Newton step is safe
+            z = np.clip(np.where(ok, z - g1 / np.where(ok, g2, 1.0), z), 0.0, 1.0)
+        polished = sign * np.sum(c * z[..., None] ** powers, axis=-1)  # (3, n)
+        sampled = np.max(sv.reshape(-1, n), axis=0)
+        out.append(sign * np.maximum(np.max(polished, axis=0), sampled))
     return out[0], out[1]
 
 
