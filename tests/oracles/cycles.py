@@ -258,28 +258,26 @@ _TOL = {"method": "DOP853", "rtol": 1e-12, "atol": 1e-12}
 def settled_cycle(vf: VectorField, x0, p, *, t_settle: float, section: int = 0, level=None):
     """Period and per-component (min, max) of the attracting cycle reached from ``x0``.
 
-    Integrates ``t_settle`` (DOP853, rtol = atol = 1e-12), then three more turns; the period is
-    the time between the last two upward crossings of ``x[section] = level`` (default: the
-    mean of that component over the last turns) and the extrema are the values at the zeros
-    of each ``ẋ_c`` (event location on the dense output, accurate to the integration error).
+    Integrates ``t_settle`` (DOP853, rtol = atol = 1e-12), then on to an upward crossing of
+    ``x[section] = level`` (default: the value reached), then three more turns: the period is
+    the time between the last two crossings and the extrema are the values at the zeros of
+    each ``ẋ_c`` (event location on the dense output, accurate to the integration error).
+    Returns ``(period, minimum, maximum, x_start)`` with ``x_start`` on the section.
     """
     p = np.asarray(p, dtype=float)
 
     def rhs(_t, x):
         return vf.rhs(x, p)
 
-    sol = solve_ivp(rhs, (0, t_settle), np.asarray(x0, dtype=float), **_TOL)
-    x1 = sol.y[:, -1]
-    probe = solve_ivp(rhs, (0, 50.0), x1, **_TOL, dense_output=True)
-    lvl = float(np.mean(probe.y[section])) if level is None else level
-    up = _event(lambda t, x: x[section] - lvl, +1)
-    first = solve_ivp(rhs, (0, 1e4), x1, **_TOL, events=up)
-    t_up = first.t_events[0]
-    x_start = first.y_events[0][1]  # on the section, one turn in
+    x1 = solve_ivp(rhs, (0, t_settle), np.asarray(x0, dtype=float), **_TOL).y[:, -1]
+    lvl = float(x1[section]) if level is None else float(level)
+    up = _event(lambda t, x: x[section] - lvl, +1, terminal=2)
+    first = solve_ivp(rhs, (0, 1e6), x1, **_TOL, events=up)
+    x_start = first.y_events[0][-1]
     n = x_start.size
-    events = [up] + [_event(lambda t, x, c=c: vf.rhs(x, p)[c], 0) for c in range(n)]
-    span = t_up[2] - t_up[1] if len(t_up) > 2 else 3 * (t_up[1] - t_up[0])
-    run = solve_ivp(rhs, (0, 3.2 * span), x_start, **_TOL, events=events)
+    up3 = _event(lambda t, x: x[section] - lvl, +1, terminal=3)
+    events = [up3] + [_event(lambda t, x, c=c: vf.rhs(x, p)[c], 0) for c in range(n)]
+    run = solve_ivp(rhs, (0, 1e6), x_start, **_TOL, events=events)
     crossings = run.t_events[0]
     period = float(crossings[-1] - crossings[-2])
     lo = np.array([np.min(run.y_events[c + 1][:, c]) for c in range(n)])
@@ -287,11 +285,12 @@ def settled_cycle(vf: VectorField, x0, p, *, t_settle: float, section: int = 0, 
     return period, lo, hi, x_start
 
 
-def _event(fun, direction):
+def _event(fun, direction, terminal=False):
     def ev(t, x):
         return fun(t, x)
 
     ev.direction = direction
+    ev.terminal = terminal
     return ev
 
 
