@@ -316,7 +316,8 @@ class CollocationJacobian:
         idx = _interval_index(N, mn // n)
         for j in range(N):
             cols = (idx[j][:, None] * n + np.arange(n)[None, :]).ravel()
-            np.add.at(a, (slice(j * mn, (j + 1) * mn), cols), self.blocks[j])
+            rows = np.arange(j * mn, (j + 1) * mn)
+            np.add.at(a, (rows[:, None], cols[None, :]), self.blocks[j])
             a[j * mn : (j + 1) * mn, nodes:] = self.border[j]
         a[nodes:] = self.rows
         return a

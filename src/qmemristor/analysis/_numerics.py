@@ -118,7 +118,7 @@ class NewtonResult:
 def newton(
     fun: Callable[[NDArray], NDArray],
     y0: NDArray,
-    jac: Callable[[NDArray], NDArray] | None = None,
+    jac: Callable[[NDArray], Any] | None = None,
     *,
     tol: float = 1e-10,
     ftol: float = 1e-8,
