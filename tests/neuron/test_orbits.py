@@ -152,3 +152,14 @@ def test_window_inside_the_family_stops_at_the_bound():
     (fam,) = res.families
     assert fam.ends == ("hopf", "bound") and fam.mu[-1] == pytest.approx(1.0, abs=1e-12)
     assert np.all(fam.maximum[:, V_INDEX] > fam.minimum[:, V_INDEX])
+
+
+def test_a_family_reaching_the_other_hopf_point_is_not_started_twice():
+    """Z_T = 0.5: the family from V_in = 0.4703 ends at the Hopf point 2.7817; its end is
+    recognised (the estimate μ_H + c a² from the last two cycles, ≈ 6e-8 off) and no second
+    family is started there."""
+    res = cycle_families(FIG4.replace(z_t=0.5), (0.0, 8.0))
+    assert len(res.hopf) == 2 and res.starts == (0,)
+    (fam,) = res.families
+    assert fam.ends == ("hopf", "hopf")
+    assert fam.end_params[1] == pytest.approx(res.hopf[1].value, abs=1e-6)

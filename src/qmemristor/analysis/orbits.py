@@ -772,16 +772,14 @@ def _assemble(
 ) -> CycleFamily:
     """Drop a point past a Hopf end, compute per-point data, find and locate special points."""
     ends_l, end_p = list(ends), list(end_params)
-    for side in (0, 1):
-        if ends_l[side] == "hopf" and end_p[side] != end_p[side]:  # an end reached, not given
-            seg = segments[-1] if side == 1 else segments[0]
-            pts = seg.points if side == 1 else seg.points[::-1]
-            tans = seg.tangents if side == 1 else seg.tangents[::-1]
-            sys_ = seg.system
-            if len(pts) >= 2 and _flipped(sys_, pts[-2], pts[-1]):
-                pts, tans = pts[:-1], tans[:-1]
-            end_p[side] = _hopf_end(sys_, pts)
-            seg.points, seg.tangents = (pts, tans) if side == 1 else (pts[::-1], tans[::-1])
+    reached = [ends_l[side] == "hopf" and end_p[side] != end_p[side] for side in (0, 1)]
+    for side in (0, 1):  # drop a point past a Hopf end reached (the profile flipped sign)
+        seg = segments[-1] if side == 1 else segments[0]
+        if reached[side] and len(seg.points) >= 2:
+            a, b = (-2, -1) if side == 1 else (1, 0)
+            if _flipped(seg.system, seg.points[a], seg.points[b]):
+                keep = slice(None, -1) if side == 1 else slice(1, None)
+                seg.points, seg.tangents = seg.points[keep], seg.tangents[keep]
     orbits: list[PeriodicOrbit] = []
     fold, tests = [], []
     special: list[SpecialPoint] = []
@@ -797,6 +795,10 @@ def _assemble(
             special.extend(_special_on_segment(seg, mults, offset, opt))
     tests_a = np.array(tests).reshape(-1, 3)
     fold_a = np.array(fold)
+    if reached[0] and len(orbits) >= 2:
+        end_p[0] = _hopf_end(orbits[1], orbits[0], k)
+    if reached[1] and len(orbits) >= 2:
+        end_p[1] = _hopf_end(orbits[-2], orbits[-1], k)
     special.sort(key=lambda sp: sp.index)
     ext = [_extremes(o._disc, o.nodes) for o in orbits]
     n = orbits[0].nodes.shape[1] if orbits else 0
@@ -830,14 +832,19 @@ def _flipped(sys_: _System, y_prev: NDArray, y_new: NDArray) -> bool:
     return float(np.sum(sys_.amplitude(y_new)[1] * sys_.amplitude(y_prev)[1])) < 0
 
 
-def _hopf_end(sys_: _System, pts: NDArray) -> float:
-    """Parameter of the Hopf point ending a family: ``μ = μ_H + c a²`` through the last two."""
-    if len(pts) < 2:
-        return float("nan")
-    a1, a2 = sys_.amplitude(pts[-2])[0], sys_.amplitude(pts[-1])[0]
-    m1, m2 = pts[-2][-1], pts[-1][-1]
+def _amplitude(orbit: PeriodicOrbit) -> float:
+    """RMS deviation of the orbit from its mean over one period (200 equal time steps)."""
+    x = orbit(np.linspace(0.0, orbit.period, 200, endpoint=False))
+    return float(np.sqrt(np.mean(np.sum((x - x.mean(axis=0)) ** 2, axis=1))))
+
+
+def _hopf_end(inner: PeriodicOrbit, last: PeriodicOrbit, k: int) -> float:
+    """Parameter of the Hopf point ending a family: ``μ = μ_H + c a²`` through its last two
+    cycles (``a`` the RMS amplitude; the error is O(a⁴))."""
+    a1, a2 = _amplitude(inner), _amplitude(last)
+    m1, m2 = float(inner.p[k]), float(last.p[k])
     if a1 == a2:
-        return float(m2)
+        return m2
     c = (m2 - m1) / (a2**2 - a1**2)
     return float(m2 - c * a2**2)
 
