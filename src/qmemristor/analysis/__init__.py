@@ -5,6 +5,8 @@
 * :mod:`.vectorfield`, :mod:`.continuation`, :mod:`.bifurcation`, :mod:`.lyapunov` — equilibria
   and their bifurcations for any ``dx/dt = f(x, p)``: pseudo-arclength continuation, folds,
   Andronov–Hopf points and their first Lyapunov coefficient, fold and Hopf curves;
+* :mod:`.orbits` — periodic orbits by collocation: Hopf branch switching, continuation of cycle
+  families, Floquet multipliers, folds of cycles, period doubling, Neimark–Sacker;
 * :mod:`.spectra` — span, power spectrum, dominant frequency, steady state vs limit cycle.
 """
 
@@ -12,6 +14,14 @@ from .._lazy import lazy_exports
 
 _EXPORTS = {
     "BifurcationCurve": "continuation",
+    "CollocationOptions": "orbits",
+    "CycleFamily": "orbits",
+    "PeriodicOrbit": "orbits",
+    "continue_from_hopf": "orbits",
+    "continue_orbits": "orbits",
+    "find_orbit": "orbits",
+    "floquet_multipliers": "orbits",
+    "hopf_orbit": "orbits",
     "Branch": "continuation",
     "ContinuationOptions": "continuation",
     "EntanglementEvents": "entanglement",

@@ -27,7 +27,7 @@ from numpy.typing import NDArray
 from scipy.optimize import brentq
 
 from ..errors import ParameterError, check_positive
-from ._numerics import NUMERICAL_ERRORS, newton
+from ._numerics import NUMERICAL_ERRORS, append_row, factorize, newton
 
 Residual = Callable[[NDArray], NDArray]
 Jacobian = Callable[[NDArray], NDArray]
@@ -104,10 +104,17 @@ def initial_tangent(jac: NDArray, orient: int, sign: float) -> NDArray:
 
 
 def tangent(jac: NDArray, t_prev: NDArray) -> NDArray:
-    """Unit null vector of ``jac`` continuing ``t_prev`` (bordered solve; ``⟨τ, t_prev⟩ > 0``)."""
+    """Unit null vector of ``jac`` continuing ``t_prev`` (bordered solve; ``⟨τ, t_prev⟩ > 0``).
+
+    ``jac`` is a dense (d−1, d) array or a structured Jacobian (:mod:`._numerics`)."""
     rhs = np.zeros(t_prev.size)
     rhs[-1] = 1.0
-    tau = sla.solve(np.vstack([jac, t_prev]), rhs)
+    if isinstance(jac, np.ndarray):
+        tau = sla.solve(np.vstack([jac, t_prev]), rhs)
+    else:  # a structured Jacobian (see _numerics): its own bordered solve
+        solve = factorize(append_row(jac, t_prev))
+        assert solve is not None
+        tau = solve(rhs)
     return tau / np.linalg.norm(tau)
 
 
@@ -167,7 +174,7 @@ def _step(res: Residual, jac: Jacobian, y: NDArray, t: NDArray, h: float, opt):
         return np.append(res(z), t @ (z - y_pred))
 
     def dfun(z: NDArray) -> NDArray:
-        return np.vstack([jac(z), t])
+        return append_row(jac(z), t)
 
     sol = newton(fun, y_pred, dfun, tol=opt.tol, ftol=opt.ftol, max_iter=opt.max_iter, reuse=True)
     if not sol.converged or np.linalg.norm(sol.y - y) > 2 * h:
@@ -200,7 +207,7 @@ def _clip(res, jac, y, y_new, t, i, bound, opt) -> tuple[NDArray, NDArray] | Non
     def dfun(z: NDArray) -> NDArray:
         e = np.zeros(z.size)
         e[i] = 1.0
-        return np.vstack([jac(z), e])
+        return append_row(jac(z), e)
 
     sol = newton(fun, guess, dfun, tol=opt.tol, ftol=opt.ftol, max_iter=2 * opt.max_iter)
     if not sol.converged:
@@ -238,7 +245,7 @@ def locate_on_segment(
             return np.append(res(z), t @ (z - y) - s)
 
         def dfun(z: NDArray) -> NDArray:
-            return np.vstack([jac(z), t])
+            return append_row(jac(z), t)
 
         sol = newton(
             fun, y + (s / s1) * (y_next - y), dfun, tol=options.tol, ftol=options.ftol, reuse=True

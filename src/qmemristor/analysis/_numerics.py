@@ -1,7 +1,15 @@
 """Finite-difference stencils, finite-difference Jacobians and a guarded Newton solver.
 
 Shared by the continuation modules (:mod:`.vectorfield`, :mod:`.bifurcation`,
-:mod:`.continuation`, :mod:`.lyapunov`).  Linear algebra is SciPy's (``scipy.linalg``).
+:mod:`.continuation`, :mod:`.lyapunov`, :mod:`.orbits`).  Linear algebra is SciPy's
+(``scipy.linalg``).
+
+Jacobians are dense arrays, or *structured* objects that know how to solve with themselves (the
+collocation Jacobian of periodic orbits, :class:`._collocation.CollocationJacobian`): such an
+object has ``shape``, ``append_row(row)`` (the matrix bordered by one dense row) and
+``factorize()`` (a ``solve(b)`` callable; raises ``LinAlgError`` when singular).
+:func:`append_row` and :func:`factorize` dispatch between the two, so Newton's method and the
+pseudo-arclength driver (:mod:`._arclength`) serve both.
 
 Step sizes.  A central stencil of accuracy order ``q`` for the ``k``-th derivative has
 truncation error ``O(h^q)`` and rounding error ``O(ε/h^k)``; the two balance at
@@ -26,6 +34,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.linalg as sla
@@ -76,6 +85,25 @@ def fd_jacobian(
     return np.column_stack(cols)
 
 
+def append_row(a: Any, row: NDArray) -> Any:
+    """``a`` bordered by one more (dense) row: ``np.vstack`` for arrays, ``a.append_row(row)``
+    for structured Jacobians."""
+    if isinstance(a, np.ndarray):
+        return np.vstack([a, row])
+    return a.append_row(np.asarray(row, dtype=float))
+
+
+def factorize(a: Any) -> Callable[[NDArray], NDArray] | None:
+    """A ``solve(b)`` callable for the square matrix ``a`` (LU), or None if ``a`` is a dense
+    non-square array.  A singular dense ``a`` warns (``LinAlgWarning``), as ``lu_factor`` does."""
+    if not isinstance(a, np.ndarray):
+        return a.factorize()
+    if a.shape[0] != a.shape[1]:
+        return None
+    lu = sla.lu_factor(a)
+    return lambda b: sla.lu_solve(lu, b)
+
+
 @dataclass(frozen=True)
 class NewtonResult:
     """Outcome of :func:`newton`: the last iterate and whether it converged (never raises)."""
@@ -90,7 +118,7 @@ class NewtonResult:
 def newton(
     fun: Callable[[NDArray], NDArray],
     y0: NDArray,
-    jac: Callable[[NDArray], NDArray] | None = None,
+    jac: Callable[[NDArray], Any] | None = None,
     *,
     tol: float = 1e-10,
     ftol: float = 1e-8,
@@ -122,15 +150,15 @@ def newton(
 def _newton_loop(fun, jac, y, tol, ftol, max_iter, reuse) -> NewtonResult:
     r = np.asarray(fun(y), dtype=float)
     r0 = max(float(np.max(np.abs(r))), ftol)
-    rn_old, rn, lu = np.inf, np.inf, None
+    rn_old, rn, solve = np.inf, np.inf, None
     for it in range(1, max_iter + 1):
         if not np.all(np.isfinite(r)):
             return NewtonResult(y, False, it - 1, np.inf, "non-finite residual")
         a = None
-        if lu is None or not reuse or rn > rn_old / 4:
+        if solve is None or not reuse or rn > rn_old / 4:
             a = jac(y)
-            lu = sla.lu_factor(a) if a.shape[0] == a.shape[1] else None
-        dy = sla.lu_solve(lu, -r) if lu is not None else sla.lstsq(a, -r)[0]
+            solve = factorize(a)
+        dy = solve(-r) if solve is not None else sla.lstsq(a, -r)[0]
         y = y + dy
         r = np.asarray(fun(y), dtype=float)
         rn_old, rn = rn, float(np.max(np.abs(r))) if np.all(np.isfinite(r)) else np.inf

@@ -412,3 +412,7 @@ def continue_(
 from .sweep import sweep  # noqa: E402  (`neuron sweep` lives in cli/sweep.py)
 
 app.command("sweep")(sweep)
+
+from .orbits import orbits  # noqa: E402  (`neuron orbits` lives in cli/orbits.py)
+
+app.command("orbits")(orbits)
