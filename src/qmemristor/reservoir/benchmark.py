@@ -57,6 +57,10 @@ __all__ = [
 RESERVOIRS = ("memristor", "network", "neuron", "esn", "linear")
 #: Reservoirs whose features are quantum expectation values (they take shot noise).
 QUANTUM = ("memristor", "network", "neuron")
+#: Largest readout: the ridge SVD and the feature arrays stay well within memory.
+MAX_FEATURES = 4096
+#: Longest series (washout + train + test).
+MAX_SAMPLES = 200_000
 #: Shot budgets of the comparison table (``None`` = exact expectation values).
 SHOT_BUDGETS: tuple[int | None, ...] = (None, 100_000, 10_000, 1_000, 100)
 
@@ -91,6 +95,15 @@ class BenchmarkConfig:
             raise ParameterError(f"seed must be a non-negative integer (got {self.seed!r})")
         if self.seed < 0:
             raise ParameterError(f"seed must be a non-negative integer (got {self.seed})")
+        f = self.nodes * self.virtual_nodes * 4
+        if f > MAX_FEATURES:
+            raise ParameterError(
+                f"nodes × virtual nodes × 4 = {f} features is too many (≤ {MAX_FEATURES})"
+            )
+        if self.split.total > MAX_SAMPLES:
+            raise ParameterError(
+                f"washout + train + test = {self.split.total} samples is too many (≤ {MAX_SAMPLES})"
+            )
 
     @classmethod
     def quick(cls, seed: int = 0) -> BenchmarkConfig:
@@ -261,8 +274,12 @@ def run_benchmark(
     *,
     shots: int | None = None,
     config: BenchmarkConfig | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> BenchmarkResult:
-    """Score ``reservoir_name`` on ``task_name`` (with ``shots``, or exact) and the baselines."""
+    """Score ``reservoir_name`` on ``task_name`` (with ``shots``, or exact) and the baselines.
+
+    ``progress(description)`` is called after each of the three reservoir runs.
+    """
     config = config or BenchmarkConfig()
     if task_name not in TASKS:
         raise ParameterError(f"unknown task {task_name!r}; choose one of: {', '.join(TASKS)}")
@@ -277,10 +294,14 @@ def run_benchmark(
     task = _task(task_name, config, f)
     u = task.scaled_input()
     main = _scores_at(task, res.transform(u), reservoir_name, [shots], config)[0]
+    if progress is not None:
+        progress(reservoir_name)
     baselines = {}
     for name in ("esn", "linear"):
         base = make_reservoir(name, config, features=f)
         baselines[name] = score_features(task, base.transform(u).values, name)
+        if progress is not None:
+            progress(name)
     return BenchmarkResult(task, main, baselines, res.describe())
 
 
