@@ -26,7 +26,8 @@ others.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -118,6 +119,20 @@ class BenchmarkConfig:
 
     def describe(self) -> dict[str, object]:
         return {"nodes": self.nodes, "virtual_nodes": self.virtual_nodes, "seed": self.seed}
+
+
+@contextmanager
+def _one_blas_thread() -> Iterator[None]:
+    """Run BLAS single-threaded for the duration (restored afterwards).
+
+    Measured reason: the readout's matrices are small (≤ 2000 × 128); on the shared 2-core
+    machine OpenBLAS's two threads made the NARMA10 row of the table cost 70 s of CPU instead
+    of 2 s (the worker threads spin while the other one waits for a core).
+    """
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
 
 
 def _stream(config: BenchmarkConfig, *key: int) -> int:
@@ -293,15 +308,16 @@ def run_benchmark(
     f = config.features_of(reservoir_name)
     task = _task(task_name, config, f)
     u = task.scaled_input()
-    main = _scores_at(task, res.transform(u), reservoir_name, [shots], config)[0]
-    if progress is not None:
-        progress(reservoir_name)
-    baselines = {}
-    for name in ("esn", "linear"):
-        base = make_reservoir(name, config, features=f)
-        baselines[name] = score_features(task, base.transform(u).values, name)
+    with _one_blas_thread():
+        main = _scores_at(task, res.transform(u), reservoir_name, [shots], config)[0]
         if progress is not None:
-            progress(name)
+            progress(reservoir_name)
+        baselines = {}
+        for name in ("esn", "linear"):
+            base = make_reservoir(name, config, features=f)
+            baselines[name] = score_features(task, base.transform(u).values, name)
+            if progress is not None:
+                progress(name)
     return BenchmarkResult(task, main, baselines, res.describe())
 
 
@@ -341,8 +357,10 @@ def run_table(
         for r in reservoirs:
             res = make_reservoir(r, config, features=f)
             described[r] = res.describe()
-            feats = res.transform(u)
-            for sc in _scores_at(task, feats, r, budgets if r in QUANTUM else [None], config):
+            with _one_blas_thread():
+                feats = res.transform(u)
+                runs = _scores_at(task, feats, r, budgets if r in QUANTUM else [None], config)
+            for sc in runs:
                 scores[(name, r, sc.shots)] = sc
             if progress is not None:
                 progress(f"{name} / {r}")
