@@ -129,7 +129,7 @@ def _one_blas_thread() -> Iterator[None]:
     machine OpenBLAS's two threads made the NARMA10 row of the table cost 70 s of CPU instead
     of 2 s (the worker threads spin while the other one waits for a core).
     """
-    from threadpoolctl import threadpool_limits
+    from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
     with threadpool_limits(limits=1, user_api="blas"):
         yield
