@@ -64,7 +64,8 @@ def test_reset_memristor_has_no_memory():
     res = MemristorReservoir(nodes=4, virtual_nodes=2, reset=True)
     u = np.array([0.3, -0.5, 0.3, 0.9, -1.0, 0.3])
     v = res.transform(u).values
-    np.testing.assert_allclose(v[2], v[0], atol=1e-15)  # only the current input matters
+    # after a reset only the current input matters: same operations on the same state
+    np.testing.assert_allclose(v[2], v[0], atol=1e-15)
     np.testing.assert_allclose(v[5], v[0], atol=1e-15)
     assert not np.allclose(v[1], v[0])
 
