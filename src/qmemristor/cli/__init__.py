@@ -14,7 +14,7 @@ import typer
 
 from .._version import __version__
 from ..errors import DataFileError, ParameterError
-from . import memristor, neuron
+from . import memristor, neuron, reservoir
 from ._common import new_app
 from .reproduce import reproduce
 
@@ -26,6 +26,7 @@ app = new_app(
 )
 app.add_typer(memristor.app, name="memristor")
 app.add_typer(neuron.app, name="neuron")
+app.add_typer(reservoir.app, name="reservoir")
 app.command("reproduce")(reproduce)
 
 
