@@ -47,7 +47,7 @@ class DecayProtocol(Protocol):
 
     ``rate(t)`` is Γ at the times ``t`` (any shape); ``integral(t0, t1)`` is
     ``∫_{t0}^{t1} Γ(s) ds`` element-wise (broadcasting).  ``describe()`` gives the attributes
-    stored with results.
+    stored with results: the protocol's own parameters, nothing it does not use.
 
     A protocol may also define ``cumulative_integral(t)`` = ``∫_0^t Γ(s) ds`` at every time of
     ``t``; :func:`cumulative_integral` uses it when present and otherwise sums
@@ -107,7 +107,12 @@ class PaperDrive:
         return self.integral(0.0, t)
 
     def describe(self) -> dict[str, object]:
-        return {"decay": "paper", "decay_formula": "gamma0*(1-sin(cos(omega*t)))"}
+        return {
+            "decay": "paper",
+            "decay_formula": "gamma0*(1-sin(cos(drive_omega*t)))",
+            "gamma0": self.gamma0,
+            "drive_omega": self.omega,
+        }
 
 
 @dataclass(frozen=True)
@@ -130,7 +135,7 @@ class ConstantDecay:
         return self.integral(0.0, t)
 
     def describe(self) -> dict[str, object]:
-        return {"decay": "constant", "decay_formula": "gamma0"}
+        return {"decay": "constant", "decay_formula": "gamma0", "gamma0": self.gamma0}
 
 
 def clenshaw_curtis(n: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
@@ -383,7 +388,17 @@ class CallableDecay:
         return self.integral(0.0, t)
 
     def describe(self) -> dict[str, object]:
-        return {"decay": "callable", "decay_formula": self.name}
+        out: dict[str, object] = {
+            "decay": "callable",
+            "decay_formula": self.name,
+            "decay_epsabs": self.epsabs,
+            "decay_epsrel": self.epsrel,
+        }
+        if self.breakpoints:
+            out["decay_breakpoints"] = list(self.breakpoints)
+        if self.max_step is not None:
+            out["decay_max_step"] = self.max_step
+        return out
 
 
 @dataclass(frozen=True)
@@ -393,13 +408,21 @@ class MemristorParams:
     Parameters
     ----------
     gamma0 : float
-        Decay strength γ0 ≥ 0 of the paper's drive (units of ω).
+        Decay strength γ0 ≥ 0 of the paper's drive (units of ω), used only when ``decay`` is
+        ``None``.
     omega : float
         Qubit (and drive) angular frequency ω > 0.
     m, hbar : float
         Mass and ħ, > 0; they enter only the scale ``k = sqrt(m ħ ω / 2)`` of ⟨V⟩ and ⟨I⟩.
     decay : DecayProtocol, optional
         Γ(t).  ``None`` (default) means the paper's drive ``PaperDrive(gamma0, omega)``.
+
+    Provenance: :meth:`as_attrs` records the parameters of the protocol in use (its
+    ``describe()``), so with ``decay`` given the attributes hold that protocol's γ0, if it has
+    one, and never the unused ``gamma0`` field: ``MemristorParams(gamma0=0.2,
+    decay=ConstantDecay(5))`` records γ0 = 5.  Refusing the combination instead was not an
+    option: ``gamma0`` has the paper's default 0.2, so ``MemristorParams(decay=...)`` cannot be
+    told apart from an explicit ``gamma0=0.2``, and a :class:`CallableDecay` has no γ0 at all.
     """
 
     gamma0: float = 0.2
@@ -432,9 +455,9 @@ class MemristorParams:
         return 2.0 * math.pi / self.omega
 
     def as_attrs(self) -> dict[str, object]:
-        """Flat, serialisable description (for dataset attributes)."""
+        """Flat, serialisable description (for dataset attributes): ω, m, ħ and the parameters
+        of the decay protocol in use (``gamma0`` only if that protocol has one)."""
         return {
-            "gamma0": self.gamma0,
             "omega": self.omega,
             "m": self.m,
             "hbar": self.hbar,
