@@ -127,3 +127,27 @@ def test_superoperator_equals_the_commutator_form(x, y, z, t):
         SIGMA_MINUS @ rho @ SIGMA_PLUS - 0.5 * (n @ rho + rho @ n)
     )
     np.testing.assert_allclose(lindblad_rhs(p, t, rho), ref, atol=1e-14)
+
+
+def test_attributes_record_the_decay_protocol_in_use(tmp_path):
+    """MemristorParams(gamma0=0.2, decay=ConstantDecay(5)) runs Γ = 5 and records γ0 = 5, not
+    the unused 0.2; a callable drive has no γ0 and records its name, breakpoints and
+    tolerances; the paper drive records its γ0 and ω.  Also after a netCDF round trip."""
+    from qmemristor.io import read_netcdf, write_netcdf
+    from qmemristor.memristor import simulate
+
+    state, t = InitialState.from_angles(0.3, 0.2), time_grid(1, 8)
+    const = simulate(MemristorParams(gamma0=0.2, decay=ConstantDecay(5.0)), state, t)
+    assert const.attrs["gamma0"] == 5.0 and const.attrs["decay"] == "constant"
+    # the coherence decays at the recorded rate, |ρ_eg| ∝ e^{−γ0 t/2} (a few ulps of exp/hypot)
+    coherence = np.hypot(const.sigma_x, const.sigma_y)
+    np.testing.assert_allclose(coherence, math.sin(0.6) * np.exp(-2.5 * t), rtol=1e-14)
+    user = CallableDecay(lambda s: 0.1 + (s > 1.0), name="switch", breakpoints=(1.0,))
+    ds = simulate(MemristorParams(gamma0=0.2, decay=user), state, t)
+    assert "gamma0" not in ds.attrs and ds.attrs["decay_formula"] == "switch"
+    back = read_netcdf(write_netcdf(ds, tmp_path / "user.nc"))
+    assert "gamma0" not in back.attrs and "gamma0" not in back.attrs["parameters_json"]
+    np.testing.assert_array_equal(back.attrs["decay_breakpoints"], [1.0])  # stored as given
+    assert back.attrs["decay_epsrel"] == user.epsrel
+    paper = simulate(MemristorParams(gamma0=0.3, omega=2.0), state, t)
+    assert paper.attrs["gamma0"] == 0.3 and paper.attrs["drive_omega"] == 2.0

@@ -254,7 +254,7 @@ def test_sweep_rejects_bad_input():
 def test_compiled_field_is_the_model_rhs(y, v_in, gamma, alpha, z_t):
     """The one compiled field (neuron._kernels, also inlined by the sweep integrator) equals
     the NumPy reference ``model.rhs``.  Tolerance: both evaluate the same Chebyshev tables;
-    the compiled Clenshaw recurrence and panel search are bit-identical to ``fij_point``
+    the compiled Clenshaw recurrence and panel search agree with ``evaluate`` to a few ulps
     (tests/sweeps/test_batch.py), so only the summation order of the formulas differs —
     a few ulp of the largest term (|dV/dt| ≲ 10 here)."""
     from qmemristor.neuron.dynamics import _field

@@ -33,7 +33,8 @@ class FigureConfig:
         Reduced resolution that still runs every code path (for CI); the default is the full
         figure.
     seed : int
-        Seed of every random draw (shot noise); the same seed gives bit-identical data.
+        Seed of every random draw (shot noise); the same seed gives bit-identical data on
+        the same machine and installation.
     """
 
     quick: bool = False

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .model import InitialState, MemristorParams, kappa
+from .model import InitialState, MemristorParams, cumulative_integral
 
 __all__ = ["Trajectory", "amplitude_damping_kraus", "exact_density", "exact_solution"]
 
@@ -65,7 +65,7 @@ def amplitude_damping_kraus(kap: ArrayLike) -> NDArray[np.complex128]:
 def _coherence(
     params: MemristorParams, state: InitialState, t: NDArray[np.float64]
 ) -> tuple[NDArray[np.complex128], NDArray[np.float64]]:
-    kap = kappa(params.protocol, t, 0.0)
+    kap = -0.5 * cumulative_integral(params.protocol, t)
     rho_eg0 = 0.5 * (state.x - 1j * state.y)
     return rho_eg0 * np.exp(kap - 1j * params.omega * t), kap
 
@@ -73,8 +73,11 @@ def _coherence(
 def exact_solution(params: MemristorParams, state: InitialState, t: ArrayLike) -> Trajectory:
     """Closed-form ⟨σx⟩, ⟨σy⟩, ⟨σz⟩, d⟨σy⟩/dt and Γ at the times ``t`` (``t ≥ 0``).
 
-    Cost is linear in ``len(t)``: each time uses the closed-form ∫Γ from 0, so there is no
-    accumulated error along the grid.
+    ``κ(t, 0) = −½ ∫_0^t Γ`` comes from :func:`~.model.cumulative_integral`: in closed form
+    for the paper's drive and a constant rate, accumulated interval by interval along the
+    sorted times for a :class:`~.model.CallableDecay` (its breakpoints honoured; an integral
+    it cannot resolve raises :class:`~qmemristor.errors.ParameterError`).  Cost is linear in
+    ``len(t)``.
     """
     t = np.asarray(t, dtype=float)
     if np.any(t < 0) or not np.all(np.isfinite(t)):

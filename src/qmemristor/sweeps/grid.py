@@ -4,7 +4,8 @@ A sweep is a grid over one or more named parameters of a model (the *axes*, each
 ``numpy.linspace``, inclusive), every other parameter fixed, plus the numerical options and a
 seed.  It is cut into rectangular *chunks* (the unit of work, of storage and of resumption);
 the chunk shape is part of the specification, so the same specification always gives the
-same chunks and therefore bit-identical results, whatever executes them and in which order.
+same chunks and therefore the same results, whatever executes them and in which order: bit
+for bit on one machine and installation, to round-off on workers elsewhere (libm, CPU).
 
 The specification has a stable fingerprint (:attr:`Sweep.fingerprint`): SHA-256 of its
 canonical JSON (sorted keys, floats written by ``repr`` so they round-trip) together with the

@@ -101,7 +101,7 @@ class SweepModel:
     evaluate : callable
         ``evaluate(params, options) -> {output: array (n,)}`` for a batch of ``n`` points;
         ``params`` maps every parameter to an array (n,).  Deterministic: the same batch gives
-        bit-identical results.
+        bit-identical results on the same machine.
     check_point : callable, optional
         ``check_point(params: dict[str, float])`` raises :class:`ParameterError` for an invalid
         parameter set (used on the corners and values of every axis before anything runs).

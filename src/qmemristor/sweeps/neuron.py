@@ -21,7 +21,7 @@ which one is reached), option ``initial``:
   (``perturbation`` = 1e-3), scaled back into the Bloch ball.  Computed here with the folds
   cached per (R_m, Z_T, device) and the result cached per (V_in, R_m, Z_T, device) — V* does
   not depend on Γ, α or Ω — so it costs ~1 ms per new (V_in, R_m) instead of the ~20 ms of a
-  fresh fold scan (tested equal, bit for bit, to ``initial_state``);
+  fresh fold scan (tested equal to ``initial_state`` within 4 ulps);
 - ``"rest"`` — ``(X, Y, Z, V) = (0, 0, Z_T, 0)``: an uncharged capacitor and the device qubit
   in its thermal state, V_in switched on at t = 0 (:func:`rest_state`).
 """

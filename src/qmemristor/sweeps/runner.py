@@ -15,7 +15,7 @@
 Determinism: a chunk's results depend only on the specification and the chunk (the same
 points, evaluated in the same order by the same code), never on the executor, the number of
 workers or the completion order, so an interrupted and resumed sweep equals an uninterrupted
-one bit for bit.
+one bit for bit on the same machine (workers on other machines agree to round-off).
 
 Test hook: if the environment variable ``QMEMRISTOR_SWEEP_EVAL_LOG`` names a file, every
 evaluated chunk appends one line with the flat indices of its points (to count evaluations).
