@@ -1,11 +1,11 @@
 """Shared data and panels of Paper M's coupled-memristor figures (Figs. 7–12).
 
-Set-up of the paper (SPEC §M4): γ0 = 0.02 for both memristors, both start in
+Set-up of the paper (docs/theory.md §M4): γ0 = 0.02 for both memristors, both start in
 (|e⟩ + |g⟩)/√2, 20 drive periods; 30 steps per period (one collision pair and one gate per
 step).  The paper does not print δ; every figure uses :data:`DELTA` (per interaction in
 :data:`DELTAS`) and says so in its metadata.  The data come from the exact ``density``
 backend of the digital protocol (⟨I⟩ from the generator of its continuous-time limit), in the
-interaction frame of SPEC §M3; Figs. 8 and 10 add the lab-frame pinch offsets for comparison.
+interaction frame of docs/theory.md §M3; Figs. 8 and 10 add the lab-frame pinch offsets to compare.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Paper M, Fig. 12: CRx, CRz, partial SWAP — and the XY exchange — I–V loops and concurrence.
 
-SPEC §M3: the partial SWAP ``exp(−iδ SWAP)`` is only a global phase on exchange-symmetric
+docs/theory.md §M3: the partial SWAP ``exp(−iδ SWAP)`` is only a global phase on exchange-symmetric
 states, and identical memristors started in identical states stay exchange-symmetric, so with
 it the loops are exactly those of uncoupled memristors — whereas the paper's Fig. 12(e, f)
 shows them destroyed.  The XY exchange ``exp(−iδ(σx⊗σx + σy⊗σy)/2)`` equals the partial SWAP
