@@ -1,6 +1,6 @@
 """Hysteresis loops: split into drive periods, lobe-aware area, perimeter, form factor, pinch.
 
-Conventions (SPEC §M3, fixed because the value of F depends on them):
+Conventions (docs/theory.md §M3, fixed because the value of F depends on them):
 
 * V and I are normalised by their maximum absolute values over the whole run
   (:func:`loop_form_factors` does this; :func:`form_factor` uses the coordinates it is given);
@@ -137,7 +137,7 @@ def _normalised(v: ArrayLike, i: ArrayLike) -> tuple[NDArray[np.float64], NDArra
 def loop_form_factors(
     t: ArrayLike, v: ArrayLike, i: ArrayLike, period: float, t0: float = 0.0
 ) -> NDArray[np.float64]:
-    """Form factor of each complete drive period of an I–V curve (SPEC §M3 convention).
+    """Form factor of each complete drive period of an I–V curve (docs/theory.md §M3 convention).
 
     V and I are first normalised by their maximum absolute values over the whole run.
     """

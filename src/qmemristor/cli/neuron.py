@@ -23,7 +23,7 @@ app = new_app(
     "continuation, self-oscillations)."
 )
 
-# device options shared by every command (SPEC §N1 defaults)
+# device options shared by every command (docs/theory.md §N1 defaults)
 L_OPT = typer.Option(0.5, "--l", help="Oscillator width l > 0 (units of the half-gap L).")
 X0_OPT = typer.Option(0.8, "--x0", help="Shuttle offset x0 at V = 0 (units of L).")
 LAM_OPT = typer.Option(0.13, "--lam", help="Tunnelling length λ > 0 (units of L).")

@@ -1,9 +1,9 @@
 """Digital (gate-based) simulation on Qiskit circuits; the only subpackage that imports qiskit.
 
-Paper M's collisional model of the memristor (SPEC §M2): circuits in the paper's layout (one
+Paper M's collisional model of a memristor (docs/theory.md §M2): circuits in the paper's layout (one
 fresh ancilla per step) and a reset layout (one reused ancilla), backends from exact
 (``density``) through sampled shots and qiskit-aer to noisy fake IBM devices and real hardware,
-and estimates of ⟨σ⟩, ⟨V⟩, ⟨I⟩ with standard errors.  Two coupled memristors (SPEC §M3):
+and estimates of ⟨σ⟩, ⟨V⟩, ⟨I⟩ with standard errors.  Two coupled memristors (docs/theory.md §M3):
 interaction gates (:mod:`.interactions`), the coupled protocol with two-qubit tomography
 (:mod:`.coupled`) and :func:`simulate_coupled`.
 """

@@ -5,7 +5,7 @@ One time step ``t_i → t_{i+1}`` is one *collision* of the system qubit with an
     1. controlled-RY(φ_i): control = system (|1⟩ = |e⟩), target = ancilla
     2. CNOT:               control = ancilla, target = system
 
-Tracing out the ancilla leaves the system in the amplitude-damping step of SPEC §M1 with
+Tracing out the ancilla leaves the system in the amplitude-damping step of docs/theory.md §M1 with
 ``e^{κ_i}`` on the excited amplitude, ``κ_i = κ(t_{i+1}, t_i) = −½ ∫ Γ``.  Qiskit's
 ``RY(φ) = exp(−iφY/2)`` has ``cos(φ/2)`` on the diagonal, so the angle encodes::
 

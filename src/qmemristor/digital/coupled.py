@@ -1,4 +1,4 @@
-"""Two coupled memristors on circuits (SPEC §M3): per step, both collisions, then the interaction.
+"""Two coupled memristors on circuits (docs/theory.md §M3): per step both collisions, then the gate.
 
 One time step ``t_i → t_{i+1}``::
 
@@ -8,7 +8,7 @@ One time step ``t_i → t_{i+1}``::
 
 Like the single memristor (:mod:`qmemristor.digital.collision`) the circuit runs in the
 interaction picture: the free evolution is the phase ``P(−ω_k t_i)`` on each system just
-before the measurement.  In the ``interaction`` frame (SPEC §M3, the paper) the gate acts on
+before the measurement. In the paper's ``interaction`` frame (docs/theory.md §M3) the gate acts on
 that interaction-picture state as it is; in the ``lab`` frame it acts on the Schrödinger
 state, i.e. it is conjugated by the free evolution of its time ``t_{i+1}``:
 ``P(−ωt)⊗P(−ωt) · A · P(ωt)⊗P(ωt)`` in circuit order (see

@@ -1,4 +1,4 @@
-"""From counts to expectation values, ⟨V⟩ and ⟨I⟩ with propagated standard errors (SPEC §M2).
+"""Counts to expectation values, ⟨V⟩ and ⟨I⟩ with propagated standard errors (docs/theory.md §M2).
 
 A circuit measured with ``N`` shots, ``n0`` of them giving 0, estimates the Qiskit Pauli
 expectation ``⟨P⟩ = (n0 − n1)/N`` with standard error ``sqrt((1 − ⟨P⟩²)/N)`` (binomial).  The

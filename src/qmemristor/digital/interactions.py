@@ -1,4 +1,4 @@
-"""Interaction gates between two memristors as Qiskit circuits, gates and matrices (SPEC §M3).
+"""Interaction gates of two memristors as Qiskit circuits, gates and matrices (docs/theory.md §M3).
 
 The gates ``A = exp(−iδ G)`` of :data:`qmemristor.memristor.INTERACTIONS` (generators ``G`` in
 the paper basis, :func:`qmemristor.memristor.interaction_generator`), built from gates a

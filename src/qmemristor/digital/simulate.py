@@ -101,7 +101,7 @@ def simulate_circuit(
     pass_manager: Any = None,
     aer_method: str | None = None,
 ) -> xr.Dataset:
-    """Simulate one memristor with the collisional circuits of Paper M (SPEC §M2).
+    """Simulate one memristor with the collisional circuits of Paper M (docs/theory.md §M2).
 
     Measures σx and σy (one circuit per time point and observable) with ``backend`` (see
     :func:`qmemristor.digital.run_protocol`), estimates them with standard errors, and derives
@@ -165,7 +165,7 @@ def coupled_circuit_dataset(
     tomography (all nine settings), the linear-inversion state projected onto physical states
     for the concurrence (error: ``bootstrap`` parametric resamplings), single-memristor
     expectations with standard errors, and ``d⟨σy⟩/dt`` by finite differences with
-    propagated shot noise — so ⟨I⟩ carries the finite-difference bias of SPEC §M2, and pinch
+    propagated shot noise — so ⟨I⟩ has the finite-difference bias of docs/theory.md §M2, and pinch
     verdicts and sudden death/birth are those of noisy data: a "zero" concurrence is
     ``W ≤ entanglement_tol`` of a noisy ``W`` (compare with ``wootters_err``).
     """
@@ -260,7 +260,7 @@ def simulate_coupled(
     aer_method: str | None = None,
     bootstrap: int = 200,
 ) -> xr.Dataset:
-    """Simulate two coupled memristors with the collisional circuits (SPEC §M3).
+    """Simulate two coupled memristors with the collisional circuits (docs/theory.md §M3).
 
     Every step applies both memristors' collisions and then the interaction of
     ``system.coupling`` (in ``system.frame``).  ``backend`` as in

@@ -26,7 +26,7 @@ LABELS = (r"$F_{00}$", r"$F_{01}$", r"$F_{11}$")
 
 
 def _quad(x: float) -> list[float]:
-    """F_ij(x) straight from the definition (SPEC §N1) by scipy.integrate.quad."""
+    """F_ij(x) straight from the definition (docs/theory.md §N1) by scipy.integrate.quad."""
 
     def psi(n, xi):
         p0 = math.exp(-(xi * xi) / (2 * L * L)) / (math.pi**0.25 * math.sqrt(L))

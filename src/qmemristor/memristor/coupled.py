@@ -10,7 +10,7 @@ basis)::
     xx, yy, zz   G = σi⊗σi                          (native: Qiskit RXX/RYY/RZZ(2δ))
     crx/cry/crz  G = |e⟩⟨e|⊗σi/2,  i.e. A = |e⟩⟨e|⊗R_i(δ) + |g⟩⟨g|⊗1,  R_i(δ) = exp(−iδσi/2)
                  (memristor 1 controls; R_i is the rotation of the *paper* basis, see below)
-    pswap        G = SWAP,  A = cos δ·1 − i sin δ·SWAP   (partial SWAP, SPEC §M3)
+    pswap        G = SWAP,  A = cos δ·1 − i sin δ·SWAP   (partial SWAP, docs/theory.md §M3)
     xy           G = (σx⊗σx + σy⊗σy)/2                 (XY exchange, "partial iSWAP")
 
 A user unitary ``U`` (:meth:`Coupling.from_unitary`) has the step Hamiltonian ``H_A = i log U``
@@ -41,7 +41,7 @@ differ only in where the interaction sits.  :func:`coupled_rhs` is this generato
 :func:`solve_coupled_lindblad` integrates it with SciPy (DOP853), independently of any circuit.
 
 **Memristive variables** (per memristor ``k``, from its reduced state in the Schrödinger
-picture): ``⟨V_k⟩ = −(k/2)⟨σy⟩``, ``⟨I_k⟩ = k(d⟨σy⟩/dt − ω⟨σx⟩)`` (SPEC §M1).  The derivative
+picture): ``⟨V_k⟩ = −(k/2)⟨σy⟩``, ``⟨I_k⟩ = k(d⟨σy⟩/dt − ω⟨σx⟩)`` (docs/theory.md §M1).  The slope
 is ``d⟨σy_k⟩/dt = Tr(σy_k · L_t(ρ))`` with ``L_t`` the generator above, evaluated at whatever
 state is given (:func:`coupled_trajectories`) — for the digital protocol, the generator of
 its continuous-time limit at the digital state.  It splits as::
@@ -616,12 +616,12 @@ def coupled_dataset(
     entanglement_tol: float = 1e-10,
     min_points: int = 2,
 ) -> xr.Dataset:
-    """The labelled result of a coupled run (any method), with the analysis of SPEC §M3.
+    """The labelled result of a coupled run (any method), with the analysis of docs/theory.md §M3.
 
     Variables: on ``(memristor, t)`` ``sigma_x``, ``sigma_y``, ``sigma_z``, ``dsigma_y_dt``,
     ``gamma``, ``V``, ``I`` (and ``*_err`` from ``errors``, same shape); on ``t``
     ``concurrence`` and ``wootters`` (``λ1 − λ2 − λ3 − λ4``); on ``(memristor, period)``
-    ``form_factor`` (SPEC §M3 normalisation: max |V|, |I| over the whole run of that
+    ``form_factor`` (docs/theory.md §M3 normalisation: max |V|, |I| over the whole run of that
     memristor), ``pinch_offset`` and ``pinched`` (offset ≤ :data:`PINCH_TOL`); on
     ``(t, row, col)`` ``rho_real``/``rho_imag`` (paper order ``ee, eg, ge, gg``, Schrödinger
     picture); ``sudden_death_start/_end/_open`` on ``death`` and ``sudden_birth`` on ``birth``.

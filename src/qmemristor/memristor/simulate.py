@@ -32,7 +32,7 @@ def trajectory_dataset(
     """Wrap a :class:`Trajectory` as a Dataset with ⟨V⟩, ⟨I⟩ and per-period form factors.
 
     Variables on ``t``: ``sigma_x``, ``sigma_y``, ``sigma_z``, ``dsigma_y_dt``, ``gamma``, ``V``,
-    ``I``; on ``period``: ``form_factor`` (SPEC §M3 convention).  Attributes hold the
+    ``I``; on ``period``: ``form_factor`` (docs/theory.md §M3 convention).  Attributes hold the
     parameters, the initial Bloch vector, the method, the package version and the seed.
     """
     v = voltage(traj.sigma_y, params.k)

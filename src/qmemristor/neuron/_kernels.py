@@ -90,7 +90,7 @@ def fij0(breaks, lut, inv_w, cf, x_tail, ta, tb, tc, x):
 
 @numba.njit(cache=True, nogil=True, inline="always")
 def field(bx, by, bz, v, v_in, r_m, gamma, ag, z_t, omega, x0, c, tab):
-    """dy/dt of SPEC §N2 for one point (ag = αΓ, c = l√2), as a tuple (dX, dY, dZ, dV).
+    """dy/dt of docs/theory.md §N2 for one point (ag = αΓ, c = l√2), as a tuple (dX, dY, dZ, dV).
 
     ``tab`` = (breaks, lut, inv_w, cf, x_tail, tail_a, tail_b, tail_c) for :func:`fij0`.
     """

@@ -128,7 +128,7 @@ def equilibrium_input(v: ArrayLike, p: NeuronParams, order: int = 0) -> NDArray[
 
 
 def equilibrium_residual(v: ArrayLike, p: NeuronParams) -> NDArray[np.float64]:
-    """f(V) = V_in − {1 + (R_m/2)[(1+Z_T) F00(x_V) + (1−Z_T) F11(x_V)]} V (SPEC §N3)."""
+    """f(V) = V_in − {1 + (R_m/2)[(1+Z_T) F00(x_V) + (1−Z_T) F11(x_V)]} V (docs/theory.md §N3)."""
     return p.v_in - equilibrium_input(v, p)
 
 

@@ -63,7 +63,7 @@ _SQRT2 = math.sqrt(2.0)
 
 @dataclass(frozen=True)
 class NeuronParams:
-    """Parameters of the memristive quantum neuron (Paper N, SPEC §N1–N2).
+    """Parameters of the memristive quantum neuron (Paper N, docs/theory.md §N1–N2).
 
     Defaults: the device of the paper (l = 0.5, x0 = 0.8, λ = 0.13, α = 1, Ω = 7) and the
     operating point of its Fig. 3 (R_m = 5, V_in = 0.23, Γ = 0.1, Z_T = 1).
@@ -163,7 +163,7 @@ def conductance_of_state(y: ArrayLike, pvec: ArrayLike, tables: FijTables) -> ND
 
 
 def vector_field(y: ArrayLike, pvec: ArrayLike, tables: FijTables) -> NDArray[np.float64]:
-    """dy/dt of SPEC §N2 for a batch: ``y`` (..., 4), ``pvec`` (..., 7) → (..., 4).
+    """dy/dt of docs/theory.md §N2 for a batch: ``y`` (..., 4), ``pvec`` (..., 7) → (..., 4).
 
     ``y = (X, Y, Z, V)``, ``pvec`` in the order :data:`PARAM_NAMES`; leading dimensions
     broadcast (e.g. ``y`` (n, 4) with ``pvec`` (7,), or both (n, 4) and (n, 7)).

@@ -7,7 +7,7 @@ continuous-time limit (``method="lindblad"``:
 with ``points_per_period`` steps each.  Outputs:
 
 - ``max_concurrence`` — the largest Wootters concurrence of the two-memristor state over the run;
-- ``mean_form_factor`` — the form factor F = 4πS/P² (SPEC §M3 convention) averaged over every
+- ``mean_form_factor`` — form factor F = 4πS/P² (docs/theory.md §M3 convention) averaged over every
   period of both memristors;
 - ``status`` — 0, or 1 if the run raised (the point is NaN, the sweep goes on).
 

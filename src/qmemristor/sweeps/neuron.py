@@ -4,7 +4,7 @@ For every point the neuron (Paper N, §N2) is integrated from the **rest state**
 (:func:`rest_state`) to ``t_end`` by the batched kernel (:mod:`qmemristor.sweeps.batch`), and
 the stationary window ``[transient, t_end]`` (default: the second half) gives
 
-- ``span`` = max V − min V over the window (interpolant-refined extremes, SPEC §N4);
+- ``span`` = max V − min V over the window (interpolant-refined extremes, docs/theory.md §N4);
 - ``regime`` = :func:`qmemristor.analysis.spectra.regime_diagnostics` of V sampled every
   ``dt_out`` over the window (0 = steady, 1 = oscillation, −1 = failed);
 - ``frequency`` = :func:`~qmemristor.analysis.spectra.dominant_frequency` (angular, rad per
