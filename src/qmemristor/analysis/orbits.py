@@ -28,6 +28,7 @@ equation on each interval, multiplied) at no extra cost.
   family in one parameter (:mod:`._arclength`, step control included), remeshing every few
   steps; period, per-component minimum/maximum and Floquet multipliers at each point;
   detection by test functions and location (Brent's method along the family) of
+
   - **LPC** (fold of cycles): the parameter component of the tangent changes sign;
   - **BP** (branch point of cycles): ``Π(μ_i − 1)`` over the nontrivial multipliers changes
     sign without a fold;
@@ -171,7 +172,7 @@ class PeriodicOrbit:
 
     @property
     def node_times(self) -> NDArray:
-        """Rescaled times ``τ`` of :attr:`nodes`."""
+        """Rescaled times ``τ`` of the ``nodes``."""
         return self._disc.node_times
 
     def __call__(self, t: ArrayLike) -> NDArray:

@@ -78,7 +78,7 @@ class NetworkStates:
     info: dict[str, Any] = field(default_factory=dict)
 
     def pair_index(self, i: int, j: int) -> tuple[int, bool]:
-        """Index of the pair ``{i, j}`` in :attr:`pairs` and whether it is stored as ``(j, i)``."""
+        """Index of the pair ``{i, j}`` in ``pairs`` and whether it is stored as ``(j, i)``."""
         for m, p in enumerate(self.pairs):
             if p == (i, j):
                 return m, False

@@ -21,7 +21,7 @@ Tasks
 ``memory-capacity``
     Jaeger's short-term memory capacity: ``u[k]`` i.i.d. uniform on [−1, 1], targets
     ``u[k−d]`` for d = 1 … D (one column per delay);
-    ``MC = Σ_d r²(u[k−d], ŷ_d[k])`` over the test rows (:func:`memory_capacity`).
+    ``MC = Σ_d r²(u[k−d], ŷ_d[k])`` over the test rows (:mod:`qmemristor.reservoir.benchmark`).
 ``quartic``
     The nonlinear-function task of Selimović et al. (2025), fitting ``y = x⁴`` on
     ``x ∈ [0, 1]``.  The definition is taken from the public reproduction of that paper (its
