@@ -36,7 +36,17 @@ def test_two_nodes_match_the_coupled_command(cli):
     """`network --nodes 2` and `coupled` are different code paths (fused N-node kernel vs
     16×16 superoperators): same V, I, concurrence to round-off (1e-12, as in
     tests/network/test_coupled_equivalence.py)."""
-    common = ["--periods", "2", "--points-per-period", "20", "--delta", "0.1", "--frame", "lab", "--json"]
+    common = [
+        "--periods",
+        "2",
+        "--points-per-period",
+        "20",
+        "--delta",
+        "0.1",
+        "--frame",
+        "lab",
+        "--json",
+    ]
     net = cli("memristor", "network", "--nodes", "2", "--interaction", "cry", *common).json()
     cpl = cli("memristor", "coupled", "--interaction", "cry", *common).json()
     for k in (1, 2):
