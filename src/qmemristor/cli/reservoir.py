@@ -21,7 +21,9 @@ app = new_app(
 
 _TASK_HELP = "narma10, mackey-glass, memory-capacity, quartic or santafe."
 _RES_HELP = "memristor, network, neuron, esn or linear."
-_TOPOLOGY_HELP = "Graph of the network reservoir: chain, ring, star, all or an edge list '0-1,1-2'."
+_TOPOLOGY_HELP = (
+    "Graph of the network reservoir: chain, ring (default), star, all or an edge list '0-1,1-2'."
+)
 
 
 def _progress(disable: bool) -> Any:
@@ -95,7 +97,7 @@ def benchmark(
         "Baselines get as many features as the reservoir; run alone, esn/linear get NODES "
         "units/taps.",
     ),
-    topology: str | None = typer.Option(None, "--topology", help=_TOPOLOGY_HELP + " (ring)"),
+    topology: str | None = typer.Option(None, "--topology", help=_TOPOLOGY_HELP),
     virtual_nodes: int | None = typer.Option(
         None, "--virtual-nodes", help="Reads per input hold (time multiplexing; 4, --quick 2)."
     ),
