@@ -195,13 +195,13 @@ def table(
     """
     from ..errors import ParameterError
     from ..io import atomic_path, check_writable_dir, write_netcdf
-    from ..reservoir.benchmark import TABLE_RESERVOIRS, make_reservoir, run_table, table_units
+    from ..reservoir.benchmark import TABLE_RESERVOIRS, run_table, table_tasks, table_units
     from ..reservoir.tasks import TASKS
     from ..results.reservoir import table_dataset, table_markdown
 
     _check_seed(seed)
     config = _config(quick, nodes, virtual_nodes, seed, (None, None, None), network_nodes, topology)
-    make_reservoir("network", config)  # the network's options, before any work
+    table_tasks(config)  # reservoirs' options and task sizes, before any work
     if out.exists() and not out.is_dir():
         raise ParameterError(f"--out must be a folder ({out} is a file)")
     try:

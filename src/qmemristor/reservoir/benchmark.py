@@ -380,6 +380,31 @@ class TableResult:
 TABLE_RESERVOIRS = ("memristor", "network", "neuron", "esn", "linear")
 
 
+def table_tasks(
+    config: BenchmarkConfig,
+    tasks: Sequence[str] = TASKS,
+    reservoirs: Sequence[str] = TABLE_RESERVOIRS,
+) -> tuple[int, dict[str, int], dict[tuple[str, int], Task]]:
+    """The tasks of :func:`run_table`, built (and checked) before any reservoir runs.
+
+    Returns ``(f, features, built)``: ``f`` the features of the baseline rows (those of the
+    first quantum reservoir), ``features[r]`` those of every quantum reservoir, and
+    ``built[(task, F)]`` the task for a readout of F features — only the memory capacity
+    depends on F (delays D = F + 20, as in :func:`run_benchmark`).
+    """
+    for name in tasks:
+        if name not in TASKS:
+            raise ParameterError(f"unknown task {name!r}; choose one of: {', '.join(TASKS)}")
+    feats_of = {r: config.features_of(r) for r in reservoirs if r in QUANTUM}
+    f = next(iter(feats_of.values())) if feats_of else config.nodes
+    built: dict[tuple[str, int], Task] = {}
+    for name in tasks:
+        for size in sorted({f, *feats_of.values()}):
+            same = name != "memory-capacity" and (name, f) in built
+            built[(name, size)] = built[(name, f)] if same else _task(name, config, size)
+    return f, feats_of, built
+
+
 def run_table(
     config: BenchmarkConfig | None = None,
     *,
@@ -392,27 +417,23 @@ def run_table(
 
     The rows ``esn`` and ``linear`` get the features F of the first quantum reservoir listed;
     every quantum reservoir also gets its own pair of baselines with its own F
-    (:attr:`TableResult.matched`; computed once per distinct F).  ``progress(description)``
+    (:attr:`TableResult.matched`; computed once per distinct F).  Every task is built first
+    (:func:`table_tasks`), so a bad size fails before any work.  ``progress(description)``
     is called after every reservoir run (for progress bars).
     """
     config = config or BenchmarkConfig()
-    quantum = [r for r in reservoirs if r in QUANTUM]
-    feats_of = {r: config.features_of(r) for r in quantum}
-    f = feats_of[quantum[0]] if quantum else config.nodes
+    f, feats_of, built = table_tasks(config, tasks, reservoirs)
     scores: dict[tuple[str, str, int | None], Score] = {}
     matched: dict[tuple[str, str], dict[str, Score]] = {}
     described: dict[str, dict[str, object]] = {}
-    built = []
     for name in tasks:
-        task = _task(name, config, max([f, *feats_of.values()]))
-        built.append(task)
-        u = task.scaled_input()
         by_f: dict[int, dict[str, Score]] = {}
         for r in reservoirs:
+            task = built[(name, feats_of.get(r, f))]
             res = make_reservoir(r, config, features=f)
             described[r] = res.describe()
             with _one_blas_thread():
-                feats = res.transform(u)
+                feats = res.transform(task.scaled_input())
                 runs = _scores_at(task, feats, r, budgets if r in QUANTUM else [None], config)
             for sc in runs:
                 scores[(name, r, sc.shots)] = sc
@@ -420,17 +441,17 @@ def run_table(
                 by_f.setdefault(f, {})[r] = runs[0]
             if progress is not None:
                 progress(f"{name} / {r}")
-        for r in quantum:
-            fr = feats_of[r]
+        for r, fr in feats_of.items():
+            task = built[(name, fr)]
             for b in ("esn", "linear"):
                 if b not in by_f.get(fr, {}):
                     base = make_reservoir(b, config, features=fr)
                     with _one_blas_thread():
-                        by_f.setdefault(fr, {})[b] = score_features(
-                            task, base.transform(u).values, b
-                        )
+                        values = base.transform(task.scaled_input()).values
+                        by_f.setdefault(fr, {})[b] = score_features(task, values, b)
             matched[(name, r)] = dict(by_f[fr])
-    return TableResult(config, tuple(built), scores, described, tuple(budgets), matched)
+    first = tuple(built[(name, f)] for name in tasks)
+    return TableResult(config, first, scores, described, tuple(budgets), matched)
 
 
 def table_units(tasks: Sequence[str], reservoirs: Sequence[str]) -> int:
