@@ -82,9 +82,12 @@ def make(config: FigureConfig):
         ax.set_title(f"({key}) {t}", loc="left", fontsize=10)
         ax.set_ylabel("memory capacity" if t == "memory-capacity" else "test NMSE")
     axd["c"].legend(fontsize=8)
+    feats = ", ".join(
+        f"{r} {int(ds.features.sel(task='narma10', reservoir=r))}" for r in reservoirs
+    )
+    note = f"readout features: {feats} (baselines dashed in c–g)"
     if config.quick:
-        fig.suptitle(
-            "quick sizes (CI): 400 training samples, 32 features (network: 3 nodes)", fontsize=9
-        )
+        note = f"quick sizes (CI): 400 training samples, 3-node network; {note}"
+    fig.suptitle(note, fontsize=9)
     ds.attrs["figure"] = "reservoir-benchmark"
     return fig, ds
