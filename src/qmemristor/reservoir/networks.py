@@ -305,7 +305,6 @@ class NetworkReservoir(DecayEncoding):
         ).reshape(n, -1)
         reads = np.repeat(gam[:, None, :], v, axis=1)
         assemble = partial(_network_features, layout=self._layout(reads))
-        e = len(self.edges)
         names = tuple(
             name
             for j in range(v)
@@ -314,7 +313,6 @@ class NetworkReservoir(DecayEncoding):
                 *(f"e{a}-{b}.v{j + 1}.{c}" for a, b in self.edges for c in names_c),
             )
         )
-        assert len(names) == v * (nn * len(self.observables) + e * len(names_c))
         return Features(assemble(measured), names, measured, assemble, self.settings, v)
 
     def _layout(self, reads: NDArray[np.float64]) -> _Layout:
