@@ -6,10 +6,14 @@ them; the wall time of the table is printed too):
 1. neuron reservoir, one hold of length 1 read 4 times — baseline: one SciPy ``solve_ivp``
    (DOP853, rtol 1e-8, compiled field) per hold; compared: the fixed-step numba RK4
    (``qmemristor.reservoir._neuron_kernel``);
-2. readout of the memory capacity (2000 rows, 128 features, 100 delays) — baseline:
+2. network reservoir (6 memristors on a ring, lab-frame σx⊗σx, 4 reads per hold) — baseline:
+   the same protocol with dense 64 × 64 matrices (Kronecker-embedded Kraus operators and
+   gates, ``scipy.linalg.expm`` once per run); compared: the network backend's in-place
+   kernels (``qmemristor.reservoir.networks``);
+3. readout of the memory capacity (2000 rows, 128 features, 100 delays) — baseline:
    scikit-learn ``RidgeCV(cv=TimeSeriesSplit(5))`` per delay (needs scikit-learn);
    compared: ``qmemristor.reservoir.readout.fit_readout`` (one SVD per fold);
-3. the whole table (``qmemristor reservoir table``): tasks × reservoirs × shot budgets.
+4. the whole table (``qmemristor reservoir table``): tasks × reservoirs × shot budgets.
 
 Run from the repository root::
 
@@ -48,6 +52,55 @@ def neuron_ratio(holds: int) -> None:
     ours, _ = _cpu(res.states, u)
     print(f"neuron, {holds} holds: solve_ivp per hold (baseline) {base / holds * 1e3:.2f} ms/hold,"
           f" RK4 kernel {ours / holds * 1e6:.0f} µs/hold  → ×{base / ours:.0f}")  # fmt: skip
+
+
+def _dense_network_holds(res, u) -> None:
+    """The network reservoir's holds with dense 2^N matrices (lab frame, one step per read)."""
+    from scipy import linalg
+
+    n, v = res.nodes, res.virtual_nodes
+    dt = res.hold / v
+    eye, sx = np.eye(2), np.array([[0, 1], [1, 0]], dtype=complex)
+    sm = np.array([[0.0, 0.0], [1.0, 0.0]])  # σ− = |g⟩⟨e|, basis (|e⟩, |g⟩)
+
+    def site(op, k):
+        out = np.ones((1, 1))
+        for m in range(n):
+            out = np.kron(out, op if m == k else eye)
+        return out
+
+    h0 = sum(res.omega * site(np.diag([1.0, 0.0]), k) for k in range(n))
+    free = linalg.expm(-1j * h0 * dt)
+    gates = [linalg.expm(-1j * res.coupling * dt * site(sx, i) @ site(sx, j)) for i, j in res.edges]
+    kick = linalg.expm(-0.5j * res.kick * sum(site(sx, k) for k in range(n)))
+    gam = res.rates(u)
+    rho = np.zeros((2**n, 2**n), dtype=complex)
+    rho[-1, -1] = 1.0
+    for k in range(u.size):
+        rho = kick @ rho @ kick.conj().T
+        for _ in range(v):
+            for m in range(n):
+                e = np.exp(-0.5 * gam[k, m] * dt)
+                k0, k1 = site(np.diag([e, 1.0]), m), site(np.sqrt(1 - e * e) * sm, m)
+                rho = k0 @ rho @ k0.T + k1 @ rho @ k1.T
+            rho = free @ rho @ free.conj().T
+            for g in gates:
+                rho = g @ rho @ g.conj().T
+            for m in range(n):
+                np.trace(rho @ site(sx, m))  # one read (the kernel path reads every node and edge)
+
+
+def network_ratio(holds: int) -> None:
+    from qmemristor.reservoir import NetworkReservoir
+
+    res = NetworkReservoir()
+    u = np.random.default_rng(0).uniform(-1, 1, holds)
+    res.transform(u[:3])  # compile (or load) the kernels once
+    base, _ = _cpu(_dense_network_holds, res, u)
+    ours, _ = _cpu(res.transform, u)
+    print(f"network ({res.nodes} nodes), {holds} holds: dense 2^N matrices (baseline) "
+          f"{base / holds * 1e3:.2f} ms/hold, kernels {ours / holds * 1e3:.2f} ms/hold "
+          f"→ ×{base / ours:.1f}")  # fmt: skip
 
 
 def readout_ratio(delays: int) -> None:
@@ -94,6 +147,7 @@ def main() -> None:
     quick = "--quick" in sys.argv
     with threadpool_limits(limits=1, user_api="blas"):
         neuron_ratio(50 if quick else 400)
+        network_ratio(20 if quick else 200)
         readout_ratio(5 if quick else 100)
     table(quick)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
 from qmemristor.io import read_netcdf
@@ -50,10 +51,30 @@ def test_benchmark_text_output(cli):
     assert "NMSE train" in lines[1]
 
 
-def test_network_reservoir_is_not_available_yet(cli, tmp_path):
-    res = cli("reservoir", "benchmark", "--task", "narma10", "--reservoir", "network",
+def test_network_benchmark_json_and_netcdf(cli, tmp_path):
+    res = cli("reservoir", "benchmark", "--task", "quartic", "--reservoir", "network", "--quick",
+              "--nodes", "3", "--topology", "chain", "--shots", "1000", "--json",
               "--out", str(tmp_path / "n.nc"))  # fmt: skip
-    assert_one_line_error(res, "network reservoir is not available yet")
+    assert res.code == 0, res.err
+    d = res.json()
+    # 2 reads × (3 nodes × 3 Paulis + 2 edges × 3 same-axis correlators)
+    assert d["reservoir"] == "network" and d["features"] == 2 * (9 + 6)
+    assert d["baselines"]["esn"]["features"] == d["features"]
+    assert d["reservoir_parameters"]["edges"] == "0-1,1-2"
+    # 3 settings (x, y, z on every node) × 2 reads × 600 rows after the washout
+    assert d["cost"]["circuits"] == 3 * 2 * 600
+    ds = read_netcdf(tmp_path / "n.nc")
+    assert "network" in ds.reservoir.values
+
+
+def test_bad_network_options_write_nothing(cli, tmp_path):
+    for args, message in (
+        (("--nodes", "1"), "nodes must be an integer ≥ 2 (got 1)"),
+        (("--topology", "moebius"), "unknown topology 'moebius'"),
+    ):
+        res = cli("reservoir", "benchmark", "--task", "narma10", "--reservoir", "network", *args,
+                  "--out", str(tmp_path / "n.nc"))  # fmt: skip
+        assert_one_line_error(res, message)
     assert not any(tmp_path.iterdir())
 
 
@@ -64,10 +85,14 @@ def test_table_quick_writes_netcdf_and_markdown(cli, tmp_path):
     ds = read_netcdf(tmp_path / "t" / "reservoir_table.nc")
     assert set(ds.task.values) == {"narma10", "mackey-glass", "memory-capacity", "quartic",
                                    "santafe"}  # fmt: skip
-    assert list(ds.reservoir.values) == ["memristor", "neuron", "esn", "linear"]
+    assert list(ds.reservoir.values) == ["memristor", "network", "neuron", "esn", "linear"]
     assert list(ds.shots.values) == [0, 100_000, 10_000, 1_000, 100]
+    # quick sizes: the network (3 nodes, ring) reads 2 × (9 + 9) features, the others 32
+    assert int(ds.features.sel(task="narma10", reservoir="network")) == 36
+    assert int(ds.features.sel(task="narma10", reservoir="esn")) == 32
+    assert np.isfinite(ds.esn_same_features.sel(task="narma10", reservoir="network"))
     md = (tmp_path / "t" / "reservoir_table.md").read_text()
-    assert md == res.out and md.count("\n") == 2 + 5 * 4
+    assert md == res.out and md.count("\n") == 2 + 5 * 5
     assert sorted(p.name for p in (tmp_path / "t").iterdir()) == [
         "reservoir_table.md", "reservoir_table.nc"
     ]  # fmt: skip

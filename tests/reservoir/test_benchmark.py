@@ -70,8 +70,8 @@ def test_shot_cost_counts_reruns_of_the_history():
 
 
 def test_bad_benchmark_requests():
-    with pytest.raises(ParameterError, match="network reservoir is not available yet"):
-        run_benchmark("narma10", "network", config=BenchmarkConfig.quick())
+    with pytest.raises(ParameterError, match="at most 8 nodes"):
+        run_benchmark("narma10", "network", config=BenchmarkConfig(network_nodes=9))
     with pytest.raises(ParameterError, match="quantum reservoirs only"):
         run_benchmark("narma10", "esn", shots=100, config=BenchmarkConfig.quick())
     with pytest.raises(ParameterError, match="unknown reservoir 'foo'"):
@@ -95,4 +95,11 @@ def test_quick_table_dataset_and_markdown():
     )
     assert float(ds.total_shots.sel(task="quartic", reservoir="memristor", shots=1000)) > 0
     md = table_markdown(ds)
-    assert md.count("\n") == 2 + 2 * 4 and "| quartic | memristor | 32 |" in md
+    assert md.count("\n") == 2 + 2 * 5 and "| quartic | memristor | 32 |" in md
+    # the network reads its own number of features; its baselines are run with as many
+    f_net = int(ds.features.sel(task="quartic", reservoir="network"))
+    assert (
+        f_net == 2 * (3 * 3 + 3 * 3)
+        and tab.matched[("quartic", "network")]["esn"].features == f_net
+    )
+    assert tab.matched[("quartic", "memristor")]["esn"] == tab.scores[("quartic", "esn", None)]

@@ -13,13 +13,17 @@ from ._common import check_out, emit_json, info, new_app
 __all__ = ["app"]
 
 app = new_app(
-    "Reservoir computing with quantum memristors and the memristive quantum neuron: NARMA10, "
+    "Reservoir computing with quantum memristors, memristor networks and the memristive "
+    "quantum neuron: NARMA10, "
     "Mackey–Glass, memory capacity, quartic and Santa Fe tasks, against an echo-state network "
     "and a linear window, at a given number of shots."
 )
 
 _TASK_HELP = "narma10, mackey-glass, memory-capacity, quartic or santafe."
-_RES_HELP = "memristor, network (not available yet), neuron, esn or linear."
+_RES_HELP = "memristor, network, neuron, esn or linear."
+_TOPOLOGY_HELP = (
+    "Graph of the network reservoir: chain, ring (default), star, all or an edge list '0-1,1-2'."
+)
 
 
 def _progress(disable: bool) -> Any:
@@ -37,7 +41,15 @@ def _progress(disable: bool) -> Any:
     )
 
 
-def _config(quick: bool, nodes: int | None, virtual: int | None, seed: int, sizes: Any) -> Any:
+def _config(
+    quick: bool,
+    nodes: int | None,
+    virtual: int | None,
+    seed: int,
+    sizes: Any,
+    network_nodes: int | None = None,
+    topology: str = "ring",
+) -> Any:
     from ..reservoir.benchmark import BenchmarkConfig
     from ..reservoir.tasks import Split
 
@@ -53,6 +65,8 @@ def _config(quick: bool, nodes: int | None, virtual: int | None, seed: int, size
         base.nodes if nodes is None else nodes,
         base.virtual_nodes if virtual is None else virtual,
         seed,
+        base.network_nodes if network_nodes is None else network_nodes,
+        topology,
     )
 
 
@@ -79,9 +93,11 @@ def benchmark(
     nodes: int | None = typer.Option(
         None,
         "--nodes",
-        help="Nodes of the reservoir (8; --quick 4). Baselines get as many "
-        "features as the reservoir; run alone, esn/linear get NODES units/taps.",
+        help="Nodes of the reservoir (memristor/neuron 8, --quick 4; network 6, --quick 3). "
+        "Baselines get as many features as the reservoir; run alone, esn/linear get NODES "
+        "units/taps.",
     ),
+    topology: str | None = typer.Option(None, "--topology", help=_TOPOLOGY_HELP),
     virtual_nodes: int | None = typer.Option(
         None, "--virtual-nodes", help="Reads per input hold (time multiplexing; 4, --quick 2)."
     ),
@@ -114,8 +130,19 @@ def benchmark(
         raise ParameterError(f"unknown task {task!r}; choose one of: {', '.join(TASKS)}")
     if shots is not None:
         _check_shots(shots)
-    config = _config(quick, nodes, virtual_nodes, seed, (washout, train, test))
-    make_reservoir(reservoir, config)  # names and the network check, before any work
+    network = reservoir == "network"
+    if topology is not None and not network:
+        raise ParameterError("--topology applies to --reservoir network only")
+    config = _config(
+        quick,
+        None if network else nodes,
+        virtual_nodes,
+        seed,
+        (washout, train, test),
+        nodes if network else None,
+        topology or "ring",
+    )
+    make_reservoir(reservoir, config)  # names and the network's options, before any work
     t0 = time.perf_counter()
     with _progress(as_json) as bar:
         job = bar.add_task(f"{task} / {reservoir}", total=3)
@@ -149,7 +176,13 @@ def benchmark(
 def table(
     out: Path = typer.Option(..., "--out", help="Output folder (created if missing)."),
     quick: bool = typer.Option(False, "--quick", help="Small sizes (seconds; same code paths)."),
-    nodes: int | None = typer.Option(None, "--nodes", help="Nodes of the quantum reservoirs."),
+    nodes: int | None = typer.Option(
+        None, "--nodes", help="Nodes of the memristor and neuron reservoirs (8; --quick 4)."
+    ),
+    network_nodes: int | None = typer.Option(
+        None, "--network-nodes", help="Nodes of the network reservoir (6; --quick 3)."
+    ),
+    topology: str = typer.Option("ring", "--topology", help=_TOPOLOGY_HELP),
     virtual_nodes: int | None = typer.Option(
         None, "--virtual-nodes", help="Reads per input hold of the quantum reservoirs."
     ),
@@ -162,12 +195,13 @@ def table(
     """
     from ..errors import ParameterError
     from ..io import atomic_path, check_writable_dir, write_netcdf
-    from ..reservoir.benchmark import run_table, table_units
+    from ..reservoir.benchmark import TABLE_RESERVOIRS, run_table, table_tasks, table_units
     from ..reservoir.tasks import TASKS
     from ..results.reservoir import table_dataset, table_markdown
 
     _check_seed(seed)
-    config = _config(quick, nodes, virtual_nodes, seed, (None, None, None))
+    config = _config(quick, nodes, virtual_nodes, seed, (None, None, None), network_nodes, topology)
+    table_tasks(config)  # reservoirs' options and task sizes, before any work
     if out.exists() and not out.is_dir():
         raise ParameterError(f"--out must be a folder ({out} is a file)")
     try:
@@ -175,7 +209,7 @@ def table(
     except OSError as exc:
         raise OSError(f"cannot create folder {out}: {exc.strerror or exc}") from None
     check_writable_dir(out / "probe")
-    reservoirs = ("memristor", "neuron", "esn", "linear")
+    reservoirs = TABLE_RESERVOIRS
     t0 = time.perf_counter()
     with _progress(as_json) as bar:
         job = bar.add_task("reservoir table", total=table_units(TASKS, reservoirs))

@@ -21,6 +21,7 @@ from numba import njit, prange
 
 __all__ = [
     "amplitude_damping_density",
+    "conjugate_node_density",
     "conjugate_pair_density",
     "gate_pair_vectors",
 ]
@@ -174,6 +175,31 @@ def _amplitude_damping_density(
         rho[base + orr] *= ek
 
 
+def _conjugate_node_density(rho: np.ndarray, n: int, k: int, u: np.ndarray) -> None:
+    """In place: ``ρ → U ρ U†`` with a one-node unitary ``U`` (2×2, paper order) on node ``k``."""
+    pr = 2 * n - 1 - k
+    pc = n - 1 - k
+    lo, hi = min(pr, pc), max(pr, pc)
+    orr, occ = 1 << pr, 1 << pc
+    groups = (1 << (2 * n)) >> 2
+    u00, u01, u10, u11 = u[0, 0], u[0, 1], u[1, 0], u[1, 1]
+    for g in prange(groups):
+        base = _insert_zero(_insert_zero(g, lo), hi)
+        x00 = rho[base]
+        x01 = rho[base + occ]
+        x10 = rho[base + orr]
+        x11 = rho[base + orr + occ]
+        y00 = u00 * x00 + u01 * x10  # y = U x
+        y01 = u00 * x01 + u01 * x11
+        y10 = u10 * x00 + u11 * x10
+        y11 = u10 * x01 + u11 * x11
+        c00, c01, c10, c11 = np.conj(u00), np.conj(u01), np.conj(u10), np.conj(u11)
+        rho[base] = y00 * c00 + y01 * c01  # (y U†)[a, b] = Σ_c y[a, c] conj(U[b, c])
+        rho[base + occ] = y00 * c10 + y01 * c11
+        rho[base + orr] = y10 * c00 + y11 * c01
+        rho[base + orr + occ] = y10 * c10 + y11 * c11
+
+
 def _gate_pair_vectors(psi: np.ndarray, pi: int, pj: int, u: np.ndarray) -> None:
     """In place: ``ψ → U ψ`` on the bits ``pi``, ``pj`` of a flat batch of state vectors.
 
@@ -204,6 +230,8 @@ _cpd_par = njit(parallel=True, cache=True)(_conjugate_pair_density)
 _cpd_ser = njit(cache=True)(_conjugate_pair_density)
 _ad_par = njit(parallel=True, cache=True)(_amplitude_damping_density)
 _ad_ser = njit(cache=True)(_amplitude_damping_density)
+_cnd_par = njit(parallel=True, cache=True)(_conjugate_node_density)
+_cnd_ser = njit(cache=True)(_conjugate_node_density)
 _gv_par = njit(parallel=True, cache=True)(_gate_pair_vectors)
 _gv_ser = njit(cache=True)(_gate_pair_vectors)
 
@@ -220,6 +248,11 @@ def amplitude_damping_density(
 ) -> None:
     """See :func:`_amplitude_damping_density` (threaded above 2^16 entries)."""
     (_ad_par if rho.size >= _PARALLEL_FROM else _ad_ser)(rho, n, k, ek, e2k, s2)
+
+
+def conjugate_node_density(rho: np.ndarray, n: int, k: int, u: np.ndarray) -> None:
+    """See :func:`_conjugate_node_density` (threaded above 2^16 entries)."""
+    (_cnd_par if rho.size >= _PARALLEL_FROM else _cnd_ser)(rho, n, k, u)
 
 
 def gate_pair_vectors(psi: np.ndarray, pi: int, pj: int, u: np.ndarray) -> None:

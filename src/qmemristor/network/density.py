@@ -26,8 +26,8 @@ from numpy.typing import ArrayLike, NDArray
 from ..analysis.entanglement import negativity, tripartite_negativity
 from ..errors import ParameterError
 from ..memristor.model import InitialState
-from ._kernels import amplitude_damping_density, conjugate_pair_density
-from .model import MemristorNetwork, _Gates, collision_kappas, step_plan
+from ._kernels import amplitude_damping_density, conjugate_node_density, conjugate_pair_density
+from .model import MemristorNetwork, StepPlan, _Gates, collision_kappas, step_plan
 from .states import (
     NetworkStates,
     ProgressFn,
@@ -45,10 +45,14 @@ from .states import (
 
 __all__ = [
     "MAX_DENSITY_NODES",
+    "apply_plan",
+    "damping_factors",
     "density_memory_bytes",
     "initial_density",
     "propagate_density",
     "reduced_from_flat",
+    "rotate_node",
+    "step_density",
 ]
 
 #: Largest network of the density backend on a 24 GiB machine (N = 12: 256 MiB per ρ).
@@ -88,6 +92,72 @@ def reduced_from_flat(
     if i > j:
         r = r.transpose(1, 0, 3, 2)
     return r.reshape(4, 4)
+
+
+def damping_factors(kappa: ArrayLike) -> NDArray[np.float64]:
+    """``(e^κ, e^{2κ}, 1 − e^{2κ})`` of collision exponents ``κ ≤ 0``, shape ``(*κ.shape, 3)``.
+
+    ``κ = −∞`` (Γ → ∞) gives ``(0, 0, 1)``: the reset channel ``ρ_k → |g⟩⟨g|``.
+    """
+    kap = np.asarray(kappa, dtype=float)
+    return np.stack([np.exp(kap), np.exp(2 * kap), -np.expm1(2 * kap)], axis=-1)
+
+
+def apply_plan(
+    rho: NDArray[np.complex128], n: int, plan: StepPlan, factors: NDArray[np.float64]
+) -> None:
+    """One step on the flat ρ, in place: ``plan``'s gates with every node's collision.
+
+    ``factors`` (N, 3) are the step's :func:`damping_factors`.  Each node's collision is fused
+    into the first gate after the collisions that touches it (they commute with gates on other
+    nodes); nodes with no such gate are damped on their own.
+    """
+    no_damp = np.zeros((2, 4))
+    for g in plan.before:
+        conjugate_pair_density(rho, n, g.i, g.j, g.u, no_damp)
+    pending = np.ones(n, dtype=bool)
+    for g in plan.after:
+        damp = np.zeros((2, 4))
+        for col, k in enumerate((g.i, g.j)):
+            if pending[k]:
+                damp[col, 0] = 1.0
+                damp[col, 1:] = factors[k]
+                pending[k] = False
+        conjugate_pair_density(rho, n, g.i, g.j, np.ascontiguousarray(g.u), damp)
+    for kk in np.flatnonzero(pending):
+        amplitude_damping_density(rho, n, int(kk), *factors[kk])
+
+
+def step_density(
+    rho: NDArray[np.complex128],
+    network: MemristorNetwork,
+    t0: float,
+    t1: float,
+    kappa: ArrayLike,
+    gates: _Gates | None = None,
+) -> None:
+    """Advance the flat ρ by one protocol step ``t0 → t1`` in place, with given collisions.
+
+    The entry point for rates that the nodes' decay protocols do not describe, e.g. a rate held
+    constant over each step (``κ_k = −Γ_k (t1 − t0)/2``) and set from outside between steps.
+    The gates are those of :func:`~qmemristor.network.model.step_plan` (order and frame of
+    ``network``); ``kappa`` (N,) are the nodes' collision exponents ``κ_k ≤ 0`` of this step
+    (``−∞``: reset to |g⟩).  ``gates`` caches the edge gates over many calls.
+    """
+    kap = np.asarray(kappa, dtype=float)
+    if kap.shape != (network.n,) or np.any(np.isnan(kap)) or np.any(kap > 0):
+        raise ParameterError(f"kappa must be {network.n} numbers ≤ 0 (−∞ allowed)")
+    plan = step_plan(network, float(t0), float(t1), gates)
+    apply_plan(rho, network.n, plan, damping_factors(kap))
+
+
+def rotate_node(rho: NDArray[np.complex128], n: int, k: int, u: NDArray[np.complex128]) -> None:
+    """``ρ → U ρ U†`` in place for a one-node unitary ``U`` (2×2, paper order) on node ``k``.
+
+    ``U`` acts on the state as stored (the interaction picture of the protocol): a gate meant
+    for the Schrödinger-picture state at time ``t`` is ``U0(t)† U U0(t)`` here.
+    """
+    conjugate_node_density(rho, n, k, np.ascontiguousarray(u, dtype=complex))
 
 
 def _check_size(n: int) -> None:
@@ -141,8 +211,7 @@ def propagate_density(
     parts = check_partitions(network, partitions)
     ppp = points_per_period or max(round(network.nodes[0].period / dt), 1)
     mask = stride_mask(steps, negativity_stride(n, steps, stride, ppp))
-    kap = collision_kappas(network, t)
-    ek, e2k, s2 = np.exp(kap), np.exp(2 * kap), -np.expm1(2 * kap)
+    factors = damping_factors(collision_kappas(network, t))
     gates = _Gates(network)
 
     rho = initial_density(sts)
@@ -164,21 +233,9 @@ def propagate_density(
                 tri[s] = tripartite_negativity(full)
 
     record(0)
-    no_damp = np.zeros((2, 4))
     for s in range(steps):
         plan = step_plan(network, float(t[s]), float(t[s + 1]), gates)
-        for g in plan.before:
-            conjugate_pair_density(rho, n, g.i, g.j, g.u, no_damp)
-        pending = np.ones(n, dtype=bool)
-        for g in plan.after:
-            damp = np.zeros((2, 4))
-            for col, k in enumerate((g.i, g.j)):
-                if pending[k]:
-                    damp[col] = (1.0, ek[k, s], e2k[k, s], s2[k, s])
-                    pending[k] = False
-            conjugate_pair_density(rho, n, g.i, g.j, np.ascontiguousarray(g.u), damp)
-        for kk in np.flatnonzero(pending):
-            amplitude_damping_density(rho, n, int(kk), ek[kk, s], e2k[kk, s], s2[kk, s])
+        apply_plan(rho, n, plan, factors[:, s])
         record(s + 1)
         if progress is not None:
             progress(s + 1, steps)

@@ -1,9 +1,10 @@
-"""Reservoir computing with quantum memristors and the memristive quantum neuron.
+"""Reservoir computing with quantum memristors, memristor networks and the quantum neuron.
 
 Inputs → model → features → ridge readout, on standard tasks, against classical baselines,
 with shot noise and its device cost.  Modules: :mod:`.tasks` (NARMA10, Mackey–Glass,
 memory capacity, quartic, Santa Fe), :mod:`.reservoirs` (the :class:`Reservoir` interface,
-single memristors, neurons), :mod:`.baselines` (echo-state network, delay line),
+the decay-rate encoding, single memristors, neurons), :mod:`.networks` (memristors coupled
+on a graph), :mod:`.baselines` (echo-state network, delay line),
 :mod:`.shots` (finite-shot features and cost), :mod:`.readout` (ridge with time-series CV)
 and :mod:`.benchmark` (the protocol, one run or the whole table).  Results are arrays and
 small frozen objects; :mod:`qmemristor.results.reservoir` turns them into datasets.
@@ -15,6 +16,8 @@ _EXPORTS = {
     "Reservoir": "reservoirs",
     "Features": "reservoirs",
     "MemristorReservoir": "reservoirs",
+    "DecayEncoding": "reservoirs",
+    "NetworkReservoir": "networks",
     "NeuronReservoir": "reservoirs",
     "EchoStateNetwork": "baselines",
     "LinearWindow": "baselines",

@@ -13,7 +13,8 @@ Protocol (the same for every reservoir and baseline):
   many taps as features is not cut off;
 * baselines: an echo-state network with F units and a linear regression on a window of F
   past inputs, F = the number of features of the reservoir compared (for ``--reservoir esn``
-  or ``linear`` themselves: F = ``nodes``);
+  or ``linear`` themselves: F = ``nodes``); in the table, the baselines are run once per
+  distinct F among the quantum reservoirs (:func:`run_table`);
 * shot noise (quantum reservoirs only): features estimated from S shots per observable per
   read (:mod:`.shots`), on the training and the test rows alike (a device measures both).
 
@@ -41,9 +42,11 @@ from .shots import ShotCost, sample_features, shot_cost
 from .tasks import TASKS, Split, Task, make_task
 
 __all__ = [
+    "DEFAULT_NETWORK_NODES",
     "QUANTUM",
     "RESERVOIRS",
     "SHOT_BUDGETS",
+    "TABLE_RESERVOIRS",
     "BenchmarkConfig",
     "BenchmarkResult",
     "Score",
@@ -54,7 +57,7 @@ __all__ = [
     "score_features",
 ]
 
-#: Reservoir names of the CLI (``network`` arrives with the memristor networks).
+#: Reservoir names of the CLI.
 RESERVOIRS = ("memristor", "network", "neuron", "esn", "linear")
 #: Reservoirs whose features are quantum expectation values (they take shot noise).
 QUANTUM = ("memristor", "network", "neuron")
@@ -62,6 +65,8 @@ QUANTUM = ("memristor", "network", "neuron")
 MAX_FEATURES = 4096
 #: Longest series (washout + train + test).
 MAX_SAMPLES = 200_000
+#: Nodes of the network reservoir in the benchmarks (choice and measurements: docs/reservoir.md).
+DEFAULT_NETWORK_NODES = 6
 #: Shot budgets of the comparison table (``None`` = exact expectation values).
 SHOT_BUDGETS: tuple[int | None, ...] = (None, 100_000, 10_000, 1_000, 100)
 
@@ -75,20 +80,27 @@ class BenchmarkConfig:
     split : Split
         Washout, training and test lengths.
     nodes : int
-        Nodes of the quantum reservoirs (units/taps of a baseline run on its own).
+        Nodes of the memristor and neuron reservoirs (units/taps of a baseline run on its own).
     virtual_nodes : int
         Reads per hold of the quantum reservoirs.
     seed : int
         Master seed (module docstring).
+    network_nodes : int
+        Nodes of the memristor-network reservoir (:class:`~.networks.NetworkReservoir`,
+        2 … :data:`~.networks.MAX_NETWORK_NODES`; checked when the reservoir is built).
+    topology : str
+        Graph of the network reservoir (:func:`qmemristor.network.topology_edges`).
     """
 
     split: Split = field(default_factory=Split)
     nodes: int = 8
     virtual_nodes: int = 4
     seed: int = 0
+    network_nodes: int = DEFAULT_NETWORK_NODES
+    topology: str = "ring"
 
     def __post_init__(self) -> None:
-        for name in ("nodes", "virtual_nodes"):
+        for name in ("nodes", "virtual_nodes", "network_nodes"):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int | np.integer) or v < 1:
                 raise ParameterError(f"{name} must be an integer ≥ 1 (got {v!r})")
@@ -109,16 +121,30 @@ class BenchmarkConfig:
     @classmethod
     def quick(cls, seed: int = 0) -> BenchmarkConfig:
         """Small sizes that run every code path in seconds (CI, ``--quick``)."""
-        return cls(Split(washout=100, n_train=400, n_test=200), nodes=4, virtual_nodes=2, seed=seed)
+        return cls(
+            Split(washout=100, n_train=400, n_test=200),
+            nodes=4,
+            virtual_nodes=2,
+            seed=seed,
+            network_nodes=3,
+        )
 
     def features_of(self, reservoir: str) -> int:
         """Readout features of ``reservoir`` with these sizes."""
         if reservoir in ("esn", "linear"):
             return self.nodes
+        if reservoir == "network":
+            return make_reservoir("network", self).features_per_read * self.virtual_nodes  # type: ignore[attr-defined]
         return self.nodes * self.virtual_nodes * 4
 
     def describe(self) -> dict[str, object]:
-        return {"nodes": self.nodes, "virtual_nodes": self.virtual_nodes, "seed": self.seed}
+        return {
+            "nodes": self.nodes,
+            "virtual_nodes": self.virtual_nodes,
+            "seed": self.seed,
+            "network_nodes": self.network_nodes,
+            "topology": self.topology,
+        }
 
 
 @contextmanager
@@ -159,10 +185,20 @@ def make_reservoir(name: str, config: BenchmarkConfig, *, features: int | None =
     if name == "linear":
         return LinearWindow(window=features or config.nodes)
     if name == "network":
-        raise ParameterError(
-            "the network reservoir is not available yet (it needs qmemristor.network, "
-            "memristors on a graph); use memristor, neuron, esn or linear"
+        from .networks import NetworkReservoir
+
+        net = NetworkReservoir(
+            nodes=config.network_nodes,
+            virtual_nodes=config.virtual_nodes,
+            topology=config.topology,
+            seed=_stream(config, 5),
         )
+        f = net.features_per_read * config.virtual_nodes
+        if f > MAX_FEATURES:
+            raise ParameterError(
+                f"the network reservoir would read {f} features (≤ {MAX_FEATURES})"
+            )
+        return net
     raise ParameterError(f"unknown reservoir {name!r}; choose one of: {', '.join(RESERVOIRS)}")
 
 
@@ -303,7 +339,9 @@ def run_benchmark(
             f"unknown reservoir {reservoir_name!r}; choose one of: {', '.join(RESERVOIRS)}"
         )
     if shots is not None and reservoir_name not in QUANTUM:
-        raise ParameterError("--shots applies to the quantum reservoirs only (memristor, neuron)")
+        raise ParameterError(
+            "--shots applies to the quantum reservoirs only (memristor, network, neuron)"
+        )
     res = make_reservoir(reservoir_name, config)
     f = config.features_of(reservoir_name)
     task = _task(task_name, config, f)
@@ -323,48 +361,97 @@ def run_benchmark(
 
 @dataclass(frozen=True)
 class TableResult:
-    """Every (task, reservoir, shot budget) score of :func:`run_table`."""
+    """Every (task, reservoir, shot budget) score of :func:`run_table`.
+
+    ``matched[(task, reservoir)]`` holds, for every quantum reservoir, the ``esn`` and
+    ``linear`` baselines with that reservoir's number of features (exact; the rows ``esn`` and
+    ``linear`` of :attr:`scores` have the features of the first quantum reservoir).
+    """
 
     config: BenchmarkConfig
     tasks: tuple[Task, ...]
     scores: dict[tuple[str, str, int | None], Score]
     reservoirs: dict[str, dict[str, object]]
     budgets: tuple[int | None, ...]
+    matched: dict[tuple[str, str], dict[str, Score]] = field(default_factory=dict)
+
+
+#: Reservoirs of the default table.
+TABLE_RESERVOIRS = ("memristor", "network", "neuron", "esn", "linear")
+
+
+def table_tasks(
+    config: BenchmarkConfig,
+    tasks: Sequence[str] = TASKS,
+    reservoirs: Sequence[str] = TABLE_RESERVOIRS,
+) -> tuple[int, dict[str, int], dict[tuple[str, int], Task]]:
+    """The tasks of :func:`run_table`, built (and checked) before any reservoir runs.
+
+    Returns ``(f, features, built)``: ``f`` the features of the baseline rows (those of the
+    first quantum reservoir), ``features[r]`` those of every quantum reservoir, and
+    ``built[(task, F)]`` the task for a readout of F features — only the memory capacity
+    depends on F (delays D = F + 20, as in :func:`run_benchmark`).
+    """
+    for name in tasks:
+        if name not in TASKS:
+            raise ParameterError(f"unknown task {name!r}; choose one of: {', '.join(TASKS)}")
+    feats_of = {r: config.features_of(r) for r in reservoirs if r in QUANTUM}
+    f = next(iter(feats_of.values())) if feats_of else config.nodes
+    built: dict[tuple[str, int], Task] = {}
+    for name in tasks:
+        for size in sorted({f, *feats_of.values()}):
+            same = name != "memory-capacity" and (name, f) in built
+            built[(name, size)] = built[(name, f)] if same else _task(name, config, size)
+    return f, feats_of, built
 
 
 def run_table(
     config: BenchmarkConfig | None = None,
     *,
     tasks: Sequence[str] = TASKS,
-    reservoirs: Sequence[str] = ("memristor", "neuron", "esn", "linear"),
+    reservoirs: Sequence[str] = TABLE_RESERVOIRS,
     budgets: Sequence[int | None] = SHOT_BUDGETS,
     progress: Callable[[str], None] | None = None,
 ) -> TableResult:
     """The comparison tasks × reservoirs × shot budgets (baselines: exact only).
 
-    ``progress(description)`` is called after every reservoir run (for progress bars).
+    The rows ``esn`` and ``linear`` get the features F of the first quantum reservoir listed;
+    every quantum reservoir also gets its own pair of baselines with its own F
+    (:attr:`TableResult.matched`; computed once per distinct F).  Every task is built first
+    (:func:`table_tasks`), so a bad size fails before any work.  ``progress(description)``
+    is called after every reservoir run (for progress bars).
     """
     config = config or BenchmarkConfig()
-    quantum = [r for r in reservoirs if r in QUANTUM]
-    f = config.features_of(quantum[0]) if quantum else config.nodes
+    f, feats_of, built = table_tasks(config, tasks, reservoirs)
     scores: dict[tuple[str, str, int | None], Score] = {}
+    matched: dict[tuple[str, str], dict[str, Score]] = {}
     described: dict[str, dict[str, object]] = {}
-    built = []
     for name in tasks:
-        task = _task(name, config, f)
-        built.append(task)
-        u = task.scaled_input()
+        by_f: dict[int, dict[str, Score]] = {}
         for r in reservoirs:
+            task = built[(name, feats_of.get(r, f))]
             res = make_reservoir(r, config, features=f)
             described[r] = res.describe()
             with _one_blas_thread():
-                feats = res.transform(u)
+                feats = res.transform(task.scaled_input())
                 runs = _scores_at(task, feats, r, budgets if r in QUANTUM else [None], config)
             for sc in runs:
                 scores[(name, r, sc.shots)] = sc
+            if r in ("esn", "linear"):
+                by_f.setdefault(f, {})[r] = runs[0]
             if progress is not None:
                 progress(f"{name} / {r}")
-    return TableResult(config, tuple(built), scores, described, tuple(budgets))
+        for r, fr in feats_of.items():
+            task = built[(name, fr)]
+            for b in ("esn", "linear"):
+                if b not in by_f.get(fr, {}):
+                    base = make_reservoir(b, config, features=fr)
+                    with _one_blas_thread():
+                        values = base.transform(task.scaled_input()).values
+                        by_f.setdefault(fr, {})[b] = score_features(task, values, b)
+            matched[(name, r)] = dict(by_f[fr])
+    first = tuple(built[(name, f)] for name in tasks)
+    return TableResult(config, first, scores, described, tuple(budgets), matched)
 
 
 def table_units(tasks: Sequence[str], reservoirs: Sequence[str]) -> int:

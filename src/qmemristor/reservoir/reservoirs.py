@@ -5,8 +5,9 @@ A reservoir is anything with ``name``, ``transform(u) -> Features`` and ``descri
 (:meth:`~qmemristor.reservoir.tasks.Task.scaled_input`).  The physical reservoirs here are
 ``nodes`` uncoupled copies of one model, each with its own seeded input weight, read at
 ``virtual_nodes`` evenly spaced times inside every hold (time multiplexing: read ``j`` of
-hold ``k`` is at ``t = (k + j/V)·hold``, ``j = 1 … V``).  A network of coupled memristors is
-one more class with the same interface.
+hold ``k`` is at ``t = (k + j/V)·hold``, ``j = 1 … V``).  Memristors coupled on a graph
+(:class:`~qmemristor.reservoir.networks.NetworkReservoir`) share the memristors' hold
+protocol, :class:`DecayEncoding`, and its code.
 
 Single memristors — :class:`MemristorReservoir`
 -------------------------------------------------
@@ -72,6 +73,7 @@ from ..neuron.model import NeuronParams
 
 __all__ = [
     "MEMRISTOR_OBSERVABLES",
+    "DecayEncoding",
     "Features",
     "MemristorReservoir",
     "NeuronReservoir",
@@ -151,14 +153,20 @@ def check_input(u: ArrayLike) -> NDArray[np.float64]:
 # --------------------------------------------------------------------------------------------
 # memristors
 # --------------------------------------------------------------------------------------------
-def _memristor_features(
+def node_features(
     measured: NDArray[np.float64],
     *,
     gamma: NDArray[np.float64],
     observables: tuple[str, ...],
     params: MemristorParams,
+    torque: NDArray[np.float64] | None = None,
 ) -> NDArray[np.float64]:
-    """Features from Bloch vectors ``measured`` (n, V·N·3) at reads with rates ``gamma``."""
+    """Node features from Bloch vectors ``measured`` (n, V·N·3) at reads with rates ``gamma``.
+
+    ``gamma`` has shape (n, V, N).  ``torque`` (n, V, N), for coupled nodes, is the
+    interaction term ``Σ_{e ∋ i} Tr(ρ_e i[H_e, σy_i])`` of d⟨σy_i⟩/dt (zero when omitted).
+    Returns (n, V, N, len(observables)).
+    """
     n, v, nodes = gamma.shape
     r = measured.reshape(n, v, nodes, 3)
     sx, sy = r[..., 0], r[..., 1]
@@ -178,13 +186,26 @@ def _memristor_features(
             flat = rho.reshape(*rho.shape[:-2], 4)
             drho = (flat @ l_h.T + gamma[..., None] * (flat @ d.T)).reshape(rho.shape)
             dsy = np.einsum("...ij,ji->...", drho, SIGMA_Y).real
+            if torque is not None:
+                dsy = dsy + torque
             cols.append(current(sx, dsy, params.k, params.omega))
-    return np.stack(cols, axis=-1).reshape(n, -1)
+    return np.stack(cols, axis=-1)
 
 
-@dataclass(frozen=True)
-class MemristorReservoir:
-    """``nodes`` uncoupled quantum memristors with the input in their decay rates.
+def _flat_node_features(measured: NDArray[np.float64], **kw: object) -> NDArray[np.float64]:
+    """:func:`node_features` as one row per input sample, (n, V·N·len(observables))."""
+    return node_features(measured, **kw).reshape(measured.shape[0], -1)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, kw_only=True)
+class DecayEncoding:
+    """The hold protocol shared by every memristor reservoir (single nodes and networks).
+
+    Input in the decay rates, ``Γ_ik = γ0 (1 + a_i u_k)`` with ``a_i ~ U[−gain, gain]``
+    (seeded); at the start of hold k (time ``k·hold``) every node is re-excited by
+    ``R_x(kick)`` (after a reset to |g⟩ when ``reset``); read ``j = 1 … V`` of hold k is at
+    ``(k + j/V)·hold`` (module docstring).  Subclasses add the nodes' couplings (none for
+    :class:`MemristorReservoir`) and what is read.
 
     Parameters
     ----------
@@ -201,9 +222,7 @@ class MemristorReservoir:
     kick : float
         Re-excitation angle θ of ``R_x(θ)`` applied at the start of every hold (radians).
     omega : float
-        Qubit frequency ω > 0.
-    observables : tuple of str
-        Node observables read (from :data:`MEMRISTOR_OBSERVABLES`).
+        Qubit frequency ω > 0 (every node).
     reset : bool
         Reset every node to |g⟩ (Γ → ∞) before each hold: the memoryless control.
     seed : int
@@ -217,13 +236,11 @@ class MemristorReservoir:
     hold: float = 1.0
     kick: float = math.pi / 2
     omega: float = 1.0
-    observables: tuple[str, ...] = ("sigma_x", "sigma_y", "sigma_z", "current")
     reset: bool = False
     seed: int = 0
-    name: str = field(default="memristor", init=False)
 
-    def __post_init__(self) -> None:
-        _check_int("nodes", self.nodes, 1)
+    def _check_encoding(self, min_nodes: int = 1) -> None:
+        _check_int("nodes", self.nodes, min_nodes)
         _check_int("virtual_nodes", self.virtual_nodes, 1)
         check_positive("gamma0", self.gamma0)
         check_range("gain", self.gain, 0.0, 1.0, hi_open=True)
@@ -231,12 +248,6 @@ class MemristorReservoir:
         check_finite("kick", self.kick)
         check_positive("omega", self.omega)
         _check_int("seed", self.seed, 0)
-        bad = [o for o in self.observables if o not in MEMRISTOR_OBSERVABLES]
-        if bad or not self.observables:
-            raise ParameterError(
-                f"unknown observable {bad[0] if bad else '(none)'!r}; "
-                f"choose from: {', '.join(MEMRISTOR_OBSERVABLES)}"
-            )
 
     @cached_property
     def weights(self) -> NDArray[np.float64]:
@@ -247,6 +258,60 @@ class MemristorReservoir:
         """Γ_ik = γ0 (1 + a_i u_k), shape (n, nodes)."""
         return self.gamma0 * (1.0 + np.multiply.outer(check_input(u), self.weights))
 
+    @property
+    def kick_matrix(self) -> NDArray[np.complex128]:
+        """``R_x(θ) = exp(−iθσx/2)`` (paper basis), applied to every node at each hold start."""
+        return np.asarray(linalg.expm(-0.5j * self.kick * SIGMA_X))
+
+    def read_times(self, n: int) -> NDArray[np.float64]:
+        """Times of the reads, shape (n, V): ``(k + j/V)·hold``, ``j = 1 … V``."""
+        v = self.virtual_nodes
+        return self.hold * (np.arange(n)[:, None] + np.arange(1, v + 1)[None, :] / v)
+
+    def describe_encoding(self) -> dict[str, object]:
+        return {
+            "nodes": self.nodes,
+            "virtual_nodes": self.virtual_nodes,
+            "encoding": "Gamma_ik = gamma0*(1 + a_i*u_k), a_i ~ U[-gain, gain]",
+            "gamma0": self.gamma0,
+            "gain": self.gain,
+            "hold": self.hold,
+            "kick": self.kick,
+            "omega": self.omega,
+            "reset": self.reset,
+            "weights_seed": self.seed,
+        }
+
+
+def check_observables(observables: tuple[str, ...]) -> None:
+    """Node observables must come from :data:`MEMRISTOR_OBSERVABLES` (at least one)."""
+    bad = [o for o in observables if o not in MEMRISTOR_OBSERVABLES]
+    if bad or not observables:
+        raise ParameterError(
+            f"unknown observable {bad[0] if bad else '(none)'!r}; "
+            f"choose from: {', '.join(MEMRISTOR_OBSERVABLES)}"
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class MemristorReservoir(DecayEncoding):
+    """``nodes`` uncoupled quantum memristors with the input in their decay rates.
+
+    Parameters
+    ----------
+    nodes, virtual_nodes, gamma0, gain, hold, kick, omega, reset, seed
+        The hold protocol (:class:`DecayEncoding`).
+    observables : tuple of str
+        Node observables read (from :data:`MEMRISTOR_OBSERVABLES`).
+    """
+
+    observables: tuple[str, ...] = ("sigma_x", "sigma_y", "sigma_z", "current")
+    name: str = field(default="memristor", init=False)
+
+    def __post_init__(self) -> None:
+        self._check_encoding()
+        check_observables(self.observables)
+
     def transform(self, u: ArrayLike) -> Features:
         gam = self.rates(u)
         n, nodes, v = gam.shape[0], self.nodes, self.virtual_nodes
@@ -254,7 +319,7 @@ class MemristorReservoir:
         delta = self.hold / v
         kraus = amplitude_damping_kraus(-0.5 * gam * delta)  # (n, N, K, 2, 2): E_K = [..., K, :, :]
         free = linalg.expm(-1j * hamiltonian(params) * delta)
-        kick = linalg.expm(-0.5j * self.kick * SIGMA_X)
+        kick = self.kick_matrix
         reset = amplitude_damping_kraus(-np.inf)  # Γ → ∞: ρ → |g⟩⟨g|
         rho = np.zeros((nodes, 2, 2), dtype=complex)
         rho[:, 1, 1] = 1.0  # every node starts in |g⟩
@@ -270,7 +335,7 @@ class MemristorReservoir:
                 bloch[k, j] = np.einsum("nij,cji->nc", rho, _PAULIS).real
         reads = np.repeat(gam[:, None, :], v, axis=1)  # Γ at every read, (n, V, N)
         assemble = partial(
-            _memristor_features, gamma=reads, observables=self.observables, params=params
+            _flat_node_features, gamma=reads, observables=self.observables, params=params
         )
         measured = bloch.reshape(n, -1)
         names = tuple(
@@ -281,17 +346,8 @@ class MemristorReservoir:
     def describe(self) -> dict[str, object]:
         return {
             "reservoir": self.name,
-            "nodes": self.nodes,
-            "virtual_nodes": self.virtual_nodes,
-            "encoding": "Gamma_ik = gamma0*(1 + a_i*u_k), a_i ~ U[-gain, gain]",
-            "gamma0": self.gamma0,
-            "gain": self.gain,
-            "hold": self.hold,
-            "kick": self.kick,
-            "omega": self.omega,
+            **self.describe_encoding(),
             "observables": ",".join(self.observables),
-            "reset": self.reset,
-            "weights_seed": self.seed,
         }
 
 

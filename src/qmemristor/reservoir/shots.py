@@ -56,7 +56,9 @@ def sample_features(
     if shots is None:
         return features.values
     if features.assemble is None:
-        raise ParameterError("shots apply to the quantum reservoirs only (memristor, neuron)")
+        raise ParameterError(
+            "shots apply to the quantum reservoirs only (memristor, network, neuron)"
+        )
     return features.assemble(sample_measured(features.measured, shots, rng))
 
 

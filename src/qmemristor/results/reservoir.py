@@ -7,7 +7,10 @@ ridge α chosen by CV), ``features`` (task, reservoir), the device cost ``circui
 ``total_shots`` and ``hold_executions`` (NaN for exact features and classical baselines), and
 ``capacity_per_delay`` (reservoir, shots, delay) when the memory capacity was run.  Baselines
 (``esn``, ``linear``) have no shot noise: their values sit at ``shots = 0`` and are NaN
-elsewhere.  Attributes: the configuration, split, every reservoir's parameters, the seed
+elsewhere; they have the features of the first quantum reservoir.  ``esn_same_features`` and
+``linear_same_features`` (task, reservoir) are the baselines' scores (test NMSE, or the
+capacity) with the number of features of each quantum reservoir (NaN on the baseline rows).
+Attributes: the configuration, split, every reservoir's parameters, the seed
 and the package version (:func:`qmemristor.io.provenance_attrs`).
 """
 
@@ -90,12 +93,26 @@ def _attrs(result_config, tasks, reservoirs) -> dict[str, object]:
     return out
 
 
+def _metric(sc: Score) -> float:
+    return sc.capacity if math.isfinite(sc.capacity) else sc.nmse_test
+
+
 def table_dataset(table: TableResult) -> xr.Dataset:
     """The comparison of :func:`~qmemristor.reservoir.benchmark.run_table` as a dataset."""
     tasks = [t.name for t in table.tasks]
     reservoirs = list(table.reservoirs)
     attrs = _attrs(table.config, table.tasks, table.reservoirs)
-    return _dataset(tasks, reservoirs, table.budgets, table.scores, attrs, table.config.seed)
+    ds = _dataset(tasks, reservoirs, table.budgets, table.scores, attrs, table.config.seed)
+    for b in ("esn", "linear"):
+        same = np.full((len(tasks), len(reservoirs)), np.nan)
+        for (t, r), base in table.matched.items():
+            same[tasks.index(t), reservoirs.index(r)] = _metric(base[b])
+        ds[f"{b}_same_features"] = (("task", "reservoir"), same)
+        ds[f"{b}_same_features"].attrs["long_name"] = (
+            f"{b} baseline with as many features as the reservoir: test NMSE "
+            "(memory capacity: capacity)"
+        )
+    return ds
 
 
 def benchmark_dataset(result: BenchmarkResult, seed: int, config) -> xr.Dataset:
@@ -118,10 +135,13 @@ def table_markdown(ds: xr.Dataset) -> str:
     """Markdown table: one row per (task, reservoir), one column per shot budget.
 
     The cells are the test NMSE (lower is better) or, for the memory capacity, the capacity
-    (higher is better).
+    (higher is better).  When the dataset has them, two more columns give the ESN and linear
+    baselines with as many features as the row's reservoir.
     """
     shots = [int(s) for s in ds.shots.values]
     heads = ["exact" if s == 0 else f"S = {s:.0e}".replace("e+0", "e") for s in shots]
+    same = [b for b in ("esn", "linear") if f"{b}_same_features" in ds]
+    heads += [f"{b}, same F" for b in same]
     lines = [
         "| task | reservoir | features | metric | " + " | ".join(heads) + " |",
         "|---|---|---|---|" + "---|" * len(heads),
@@ -131,6 +151,7 @@ def table_markdown(ds: xr.Dataset) -> str:
         var = ds.capacity if cap else ds.nmse_test
         for r in ds.reservoir.values:
             cells = [_fmt(float(var.sel(task=t, reservoir=r, shots=s))) for s in shots]
+            cells += [_fmt(float(ds[f"{b}_same_features"].sel(task=t, reservoir=r))) for b in same]
             feats = int(ds.features.sel(task=t, reservoir=r))
             metric = "capacity ↑" if cap else "NMSE test ↓"
             lines.append(f"| {t} | {r} | {feats} | {metric} | " + " | ".join(cells) + " |")
