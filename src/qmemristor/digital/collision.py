@@ -47,6 +47,7 @@ from qiskit.circuit import Qubit
 
 from ..errors import ParameterError
 from ..memristor import InitialState, MemristorParams, kappa
+from .folding import append_folded
 
 __all__ = [
     "LAYOUTS",
@@ -175,10 +176,22 @@ def build_protocol(params: MemristorParams, state: InitialState, t: ArrayLike) -
 # --------------------------------------------------------------------------------------------
 
 
-def append_collision(qc: QuantumCircuit, phi: float, system: Qubit, ancilla: Qubit) -> None:
-    """Append one collision: ``CRY(φ)`` system → ancilla, then ``CNOT`` ancilla → system."""
-    qc.cry(phi, system, ancilla)
-    qc.cx(ancilla, system)
+def append_collision(
+    qc: QuantumCircuit, phi: float, system: Qubit, ancilla: Qubit, fold: int = 1
+) -> None:
+    """Append one collision: ``CRY(φ)`` system → ancilla, then ``CNOT`` ancilla → system.
+
+    ``fold = λ > 1`` appends the collision ``G`` folded to ``G (G† G)^{(λ−1)/2}`` for
+    zero-noise extrapolation (:func:`qmemristor.digital.folding.append_folded`).
+    """
+    if fold == 1:
+        qc.cry(phi, system, ancilla)
+        qc.cx(ancilla, system)
+        return
+    block = QuantumCircuit(2, name="collision")
+    block.cry(phi, 0, 1)
+    block.cx(1, 0)
+    append_folded(qc, block, [system, ancilla], fold)
 
 
 def append_readout(qc: QuantumCircuit, lam: float, observable: str, qubit: Qubit) -> None:
@@ -310,12 +323,14 @@ class Layout:
         *,
         between: BetweenFn | None = None,
         barriers: bool = False,
+        fold: int = 1,
     ) -> None:
         """Append the steps: at step ``k`` every system collides with its ancilla, then
         ``between(qc, k)`` runs, then (reset layout) the ancillas are reset for the next step.
 
         ``ancillas[s]`` are system ``s``'s ancillas (:meth:`num_ancillas` of them) and
-        ``phis[s]`` its collision angles; all systems take the same number of steps.
+        ``phis[s]`` its collision angles; all systems take the same number of steps.  ``fold``
+        folds every collision (never a reset) by that odd scale factor.
         """
         n = len(phis[0]) if phis else 0
         if any(len(p) != n for p in phis) or not len(systems) == len(phis) == len(ancillas):
@@ -323,7 +338,7 @@ class Layout:
         for k in range(n):
             slot = 0 if self.needs_reset else k
             for system, anc, phi in zip(systems, ancillas, phis, strict=True):
-                append_collision(qc, float(phi[k]), system, anc[slot])
+                append_collision(qc, float(phi[k]), system, anc[slot], fold)
             if between is not None:
                 between(qc, k)
             if self.needs_reset and k < n - 1:  # the last ancilla is simply discarded
@@ -414,12 +429,14 @@ def protocol_circuit(
     *,
     measure: bool = True,
     barriers: bool = False,
+    fold: int = 1,
 ) -> QuantumCircuit:
     """The circuit that measures ``observable`` at the time point ``t[index]``.
 
     Preparation, ``index`` collisions in ``layout``, ``P(−ω t_index)``, basis change, and (if
     ``measure``) a measurement of the system into the 1-bit register ``c``.  ``barriers``
-    separates the steps (for drawings; simulation results do not change).
+    separates the steps (for drawings; simulation results do not change).  ``fold`` (an odd
+    integer) folds the unitary of every collision for zero-noise extrapolation.
     """
     lay = get_layout(layout)
     check_observables([observable])
@@ -429,7 +446,7 @@ def protocol_circuit(
     append_preparation(qc, protocol.state, system, purifier)
     if barriers:
         qc.barrier()
-    lay.append_steps(qc, [system], [ancillas], [protocol.phi[:index]], barriers=barriers)
+    lay.append_steps(qc, [system], [ancillas], [protocol.phi[:index]], barriers=barriers, fold=fold)
     append_readout(qc, protocol.lam[index], observable, system)
     if measure:
         qc.measure(system, qc.clbits[0])
@@ -439,6 +456,7 @@ def protocol_circuit(
         "t": float(protocol.t[index]),
         "observable": observable,
         "layout": lay.name,
+        "fold": fold,
     }
     return qc
 
@@ -449,6 +467,7 @@ def protocol_circuits(
     observables: Sequence[str] = ("x", "y"),
     *,
     measure: bool = True,
+    fold: int = 1,
 ) -> list[QuantumCircuit]:
     """All circuits of a run, time-major: ``[(t_0, obs_0), (t_0, obs_1), (t_1, obs_0), ...]``.
 
@@ -457,7 +476,7 @@ def protocol_circuits(
     """
     obs = check_observables(observables)
     return [
-        protocol_circuit(protocol, i, o, layout, measure=measure)
+        protocol_circuit(protocol, i, o, layout, measure=measure, fold=fold)
         for i in range(protocol.steps + 1)
         for o in obs
     ]
