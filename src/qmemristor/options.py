@@ -17,6 +17,7 @@ type where they are used.
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -101,7 +102,7 @@ class Mitigation:
         shot noise.
     zne : bool
         Zero-noise extrapolation: the unitary part of every collision and interaction gate is
-        folded, ``G → G (G† G)^k`` for the noise scale ``λ = 2k + 1`` (resets, measurements,
+        folded, ``G → G (G† G)^k`` (``2k + 1`` copies: the noise scale; resets, measurements,
         state preparation and readout rotations are never folded), the circuits run at each
         of ``scale_factors`` and the expectation values are extrapolated to ``λ = 0`` with
         ``extrapolation``; the standard error is propagated from the shots of every scale.
@@ -113,8 +114,11 @@ class Mitigation:
     twirl : bool
         Pauli twirling of the two-qubit gates of the transpiled circuits: ``twirls`` random
         twirled copies of every circuit share its shots (Qiskit's ``pauli_twirl_2q_gates``).
-    scale_factors : tuple of int
-        Noise scales of ZNE: distinct odd integers ≥ 1 in increasing order, starting at 1.
+    scale_factors : tuple of float
+        Noise scales of ZNE, increasing from 1 (at most 99).  Odd integers fold every step
+        alike; other values fold some steps once more than others (spread evenly), and each
+        circuit is extrapolated with the scale it realises
+        (:func:`qmemristor.digital.folding.step_folds`).
     extrapolation : {"richardson", "linear", "exponential"}
         ``richardson``: the polynomial of degree ``len(scale_factors) − 1`` through all points;
         ``linear``: weighted least-squares line; ``exponential``: ``E(λ) = A e^{−cλ}`` fitted to
@@ -136,7 +140,7 @@ class Mitigation:
     zne: bool = False
     dd: bool = False
     twirl: bool = False
-    scale_factors: tuple[int, ...] = (1, 3, 5)
+    scale_factors: tuple[float, ...] = (1.0, 3.0, 5.0)
     extrapolation: str = "richardson"
     dd_sequence: str = "XX"
     twirls: int = 8
@@ -148,22 +152,22 @@ class Mitigation:
             if not isinstance(getattr(self, name), bool):
                 raise ParameterError(f"mitigation {name} must be True or False")
         try:
-            scales = tuple(self.scale_factors)
-        except TypeError:
+            scales = tuple(float(x) for x in self.scale_factors)
+        except (TypeError, ValueError):
             scales = ()
         ok = (
             len(scales) >= 2
-            and all(isinstance(s, int | np.integer) and not isinstance(s, bool) for s in scales)
-            and scales[0] == 1
-            and all(int(s) % 2 == 1 and 1 <= int(s) <= 99 for s in scales)
+            and not any(isinstance(x, bool) for x in self.scale_factors)
+            and scales[0] == 1.0
+            and all(math.isfinite(x) and 1.0 <= x <= 99.0 for x in scales)
             and all(b > a for a, b in itertools.pairwise(scales))
         )
         if not ok:
             raise ParameterError(
-                "scale factors must be ≥ 2 increasing odd integers starting at 1, at most 99 "
-                f"(G → G(G†G)^k gives λ = 2k + 1 exactly; got {self.scale_factors!r})"
+                "scale factors must be ≥ 2 increasing numbers in [1, 99] starting at 1 "
+                f"(got {self.scale_factors!r})"
             )
-        object.__setattr__(self, "scale_factors", tuple(int(s) for s in scales))
+        object.__setattr__(self, "scale_factors", scales)
         if self.extrapolation not in EXTRAPOLATIONS:
             raise ParameterError(
                 f"unknown extrapolation {self.extrapolation!r}; choose one of: "
@@ -192,9 +196,9 @@ class Mitigation:
         return bool(self.strategies) or bool(self.runtime_options)
 
     @property
-    def scales(self) -> tuple[int, ...]:
+    def scales(self) -> tuple[float, ...]:
         """Noise scales actually run: ``scale_factors`` with ZNE, else ``(1,)``."""
-        return self.scale_factors if self.zne else (1,)
+        return self.scale_factors if self.zne else (1.0,)
 
     def __str__(self) -> str:
         return "+".join(self.strategies) or "none"

@@ -47,7 +47,7 @@ from qiskit.circuit import Qubit
 
 from ..errors import ParameterError
 from ..memristor import InitialState, MemristorParams, kappa
-from .folding import append_folded
+from .folding import append_folded, realised_scale, step_folds
 
 __all__ = [
     "LAYOUTS",
@@ -181,7 +181,7 @@ def append_collision(
 ) -> None:
     """Append one collision: ``CRY(φ)`` system → ancilla, then ``CNOT`` ancilla → system.
 
-    ``fold = λ > 1`` appends the collision ``G`` folded to ``G (G† G)^{(λ−1)/2}`` for
+    ``fold = 2k + 1 > 1`` appends the collision ``G`` folded to ``G (G† G)^k`` for
     zero-noise extrapolation (:func:`qmemristor.digital.folding.append_folded`).
     """
     if fold == 1:
@@ -323,22 +323,25 @@ class Layout:
         *,
         between: BetweenFn | None = None,
         barriers: bool = False,
-        fold: int = 1,
+        fold: float = 1.0,
     ) -> None:
         """Append the steps: at step ``k`` every system collides with its ancilla, then
         ``between(qc, k)`` runs, then (reset layout) the ancillas are reset for the next step.
 
         ``ancillas[s]`` are system ``s``'s ancillas (:meth:`num_ancillas` of them) and
         ``phis[s]`` its collision angles; all systems take the same number of steps.  ``fold``
-        folds every collision (never a reset) by that odd scale factor.
+        is the noise scale of zero-noise extrapolation: step ``k``'s collisions are folded into
+        :func:`~qmemristor.digital.folding.step_folds` copies (resets never are; ``between``
+        folds its own gates with the same pattern).
         """
         n = len(phis[0]) if phis else 0
         if any(len(p) != n for p in phis) or not len(systems) == len(phis) == len(ancillas):
             raise ParameterError("every system needs its ancillas and the same number of angles")
+        folds = step_folds(n, fold)
         for k in range(n):
             slot = 0 if self.needs_reset else k
             for system, anc, phi in zip(systems, ancillas, phis, strict=True):
-                append_collision(qc, float(phi[k]), system, anc[slot], fold)
+                append_collision(qc, float(phi[k]), system, anc[slot], int(folds[k]))
             if between is not None:
                 between(qc, k)
             if self.needs_reset and k < n - 1:  # the last ancilla is simply discarded
@@ -429,14 +432,15 @@ def protocol_circuit(
     *,
     measure: bool = True,
     barriers: bool = False,
-    fold: int = 1,
+    fold: float = 1.0,
 ) -> QuantumCircuit:
     """The circuit that measures ``observable`` at the time point ``t[index]``.
 
     Preparation, ``index`` collisions in ``layout``, ``P(−ω t_index)``, basis change, and (if
     ``measure``) a measurement of the system into the 1-bit register ``c``.  ``barriers``
-    separates the steps (for drawings; simulation results do not change).  ``fold`` (an odd
-    integer) folds the unitary of every collision for zero-noise extrapolation.
+    separates the steps (for drawings; simulation results do not change).  ``fold`` is the
+    noise scale ``λ ≥ 1`` of zero-noise extrapolation (the collisions' unitaries are folded;
+    ``metadata["noise_scale"]`` is the scale realised with ``index`` steps).
     """
     lay = get_layout(layout)
     check_observables([observable])
@@ -456,7 +460,7 @@ def protocol_circuit(
         "t": float(protocol.t[index]),
         "observable": observable,
         "layout": lay.name,
-        "fold": fold,
+        "noise_scale": realised_scale(index, fold),
     }
     return qc
 
@@ -467,7 +471,7 @@ def protocol_circuits(
     observables: Sequence[str] = ("x", "y"),
     *,
     measure: bool = True,
-    fold: int = 1,
+    fold: float = 1.0,
 ) -> list[QuantumCircuit]:
     """All circuits of a run, time-major: ``[(t_0, obs_0), (t_0, obs_1), (t_1, obs_0), ...]``.
 

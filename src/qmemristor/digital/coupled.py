@@ -66,7 +66,7 @@ from .execute import (
     readout_basis,
     sampled_measurements,
 )
-from .folding import append_folded
+from .folding import append_folded, realised_scale, step_folds
 from .interactions import interaction_circuit, interaction_gate, interaction_matrix
 from .mitigation import Measurements, parity_functionals
 
@@ -159,7 +159,7 @@ def append_interaction(
 
     ``boxed`` appends it as one labelled gate (for drawings) instead of its native gates.  In
     the ``lab`` frame the gate is wrapped in the free evolution of ``t_{step+1}``.  ``fold``
-    (odd) folds the whole unitary, phases included, to ``G (G† G)^k`` for zero-noise
+    ``= 2k + 1`` folds the whole unitary, phases included, to ``G (G† G)^k`` for zero-noise
     extrapolation.
     """
     if fold != 1:
@@ -219,15 +219,16 @@ def coupled_protocol_circuit(
     measure: bool = True,
     barriers: bool = False,
     boxed: bool = False,
-    fold: int = 1,
+    fold: float = 1.0,
 ) -> QuantumCircuit:
     """The circuit that measures the setting ``b1 b2`` at the time point ``t[index]``.
 
     Preparation of both memristors, ``index`` steps (both collisions, then the interaction),
     the free-evolution phases, the basis changes, and (if ``measure``) both systems into ``c``.
     ``barriers`` separates the steps and ``boxed`` draws each interaction as one labelled gate
-    (for drawings; the simulated operator is the same).  ``fold`` (odd) folds every collision
-    and interaction for zero-noise extrapolation (never a reset or measurement).
+    (for drawings; the simulated operator is the same).  ``fold`` is the noise scale of
+    zero-noise extrapolation: every collision and interaction is folded with the pattern of
+    :func:`~.folding.step_folds` (never a reset or measurement).
     """
     lay = get_layout(layout)
     b1, b2 = _check_setting(setting)
@@ -239,8 +240,11 @@ def coupled_protocol_circuit(
     if barriers:
         qc.barrier()
 
+    folds = step_folds(index, fold)
+
     def between(circ: QuantumCircuit, k: int) -> None:
-        append_interaction(circ, protocol, k, systems[0], systems[1], boxed=boxed, fold=fold)
+        m1, m2 = systems
+        append_interaction(circ, protocol, k, m1, m2, boxed=boxed, fold=int(folds[k]))
 
     lay.append_steps(
         qc,
@@ -263,7 +267,7 @@ def coupled_protocol_circuit(
         "layout": lay.name,
         "interaction": protocol.system.coupling.name,
         "frame": protocol.system.frame,
-        "fold": fold,
+        "noise_scale": realised_scale(index, fold),
     }
     return qc
 
@@ -274,7 +278,7 @@ def coupled_protocol_circuits(
     settings: Sequence[str] = SETTINGS,
     *,
     measure: bool = True,
-    fold: int = 1,
+    fold: float = 1.0,
 ) -> list[QuantumCircuit]:
     """All circuits of a run, time-major: ``[(t_0, s_0), (t_0, s_1), ..., (t_1, s_0), ...]``."""
     sets = [_check_setting(s) for s in settings]
@@ -513,7 +517,8 @@ def run_coupled_protocol(
         def draw(rng: np.random.Generator) -> NDArray[np.int64]:
             return rng.multinomial(ex.shots, p).astype(np.int64).reshape(-1, 4)
 
-        meas = sampled_measurements(draw, ex, n_t * len(SETTINGS), 2, info)
+        steps = np.repeat(np.arange(n_t), len(SETTINGS))
+        meas = sampled_measurements(draw, ex, steps, 2, info)
         return _coupled_run(protocol, meas, probs, ex, "sampled", common)
     meas, name = execute_circuits(
         lambda fold: coupled_protocol_circuits(protocol, lay, SETTINGS, fold=fold),

@@ -57,6 +57,7 @@ from .collision import (
     readout_circuit,
     state_preparation,
 )
+from .folding import realised_scale
 from .mitigation import (
     Measurements,
     ReadoutCalibration,
@@ -657,8 +658,11 @@ def execute_circuits(
     spent = {"circuits": 0, "shots": 0, "calibration_circuits": 0, "calibration_shots": 0}
     cal_shots = m.calibration_shots or ex.shots
     cal_seed = sub_seed(ex.seed, 2)
+    realised = []
     for scale in m.scales:
-        isa = runner.isa(build(scale))
+        logical = build(scale)
+        realised.append([c.metadata.get("noise_scale", scale) for c in logical])
+        isa = runner.isa(logical)
         if scale == 1 and runner.kind == "fake":
             info["device"] = runner.name
             info["max_depth"] = max(c.depth() for c in isa)
@@ -676,10 +680,10 @@ def execute_circuits(
                     spent["calibration_shots"] += 2 * cal_shots
         runs = isa
         if m.twirl:
-            runs = twirl_circuits(isa, m.twirls, sub_seed(ex.seed, 3, scale), runner.target)
+            runs = twirl_circuits(isa, m.twirls, sub_seed(ex.seed, 3, len(counts)), runner.target)
         if m.dd:
             runs = apply_dd(runs, runner.target, m.dd_sequence)
-        seed = ex.seed if scale == 1 else sub_seed(ex.seed, 1, scale)
+        seed = ex.seed if scale == 1 else sub_seed(ex.seed, 1, len(counts))
         c = runner.run(runs, per_run, seed, nbits)
         if m.twirl:
             c = c.reshape(len(isa), m.twirls, -1).sum(axis=1)
@@ -693,6 +697,7 @@ def execute_circuits(
         shots,
         tuple(calibrations),
         np.stack(cal_index) if m.readout else None,
+        np.asarray(realised, dtype=float),
     )
     if m.active:
         info["mitigation"] = _accounting(m, spent, calibrations)
@@ -714,23 +719,26 @@ def _accounting(
 def sampled_measurements(
     draw: Callable[[np.random.Generator], NDArray[np.int64]],
     execution: Execution,
-    n_circuits: int,
+    steps: NDArray[np.intp],
     nbits: int,
     info: dict[str, Any],
 ) -> Measurements:
     """The :class:`~.mitigation.Measurements` of the noise-free ``sampled`` backend.
 
     ``draw(rng)`` draws the counts ``(n, 2**nbits)`` of every circuit from the exact
-    probabilities.  Folding leaves the ideal probabilities unchanged, so every scale draws from
-    the same ones (with its own seed; scale 1 uses the run's seed, so its counts are those of
-    the unmitigated run), and the readout calibration is the ideal one (its circuits would
-    read 0 and 1 without error).
+    probabilities; ``steps`` are the circuits' numbers of steps (for their realised scales).
+    Folding leaves the ideal probabilities unchanged, so every scale draws from the same ones
+    (with its own seed; scale 1 uses the run's seed, so its counts are those of the
+    unmitigated run), and the readout calibration is the ideal one (its circuits would read 0
+    and 1 without error).
     """
     m = execution.mitigation
+    n_circuits = len(steps)
     counts = []
-    for scale in m.scales:
-        seed = execution.seed if scale == 1 else sub_seed(execution.seed, 1, scale)
+    for j in range(len(m.scales)):
+        seed = execution.seed if j == 0 else sub_seed(execution.seed, 1, j)
         counts.append(draw(np.random.default_rng(seed)))
+    realised = [[realised_scale(int(i), s) for i in steps] for s in m.scales]
     cal_shots = m.calibration_shots or execution.shots
     cals: tuple[ReadoutCalibration, ...] = ()
     index = None
@@ -748,7 +756,8 @@ def sampled_measurements(
         spent["calibration_shots"] = 2 * cal_shots
     if m.active:
         info["mitigation"] = _accounting(m, spent, cals)
-    return Measurements(tuple(m.scales), np.stack(counts), execution.shots, cals, index)
+    noise = np.asarray(realised, dtype=float)
+    return Measurements(tuple(m.scales), np.stack(counts), execution.shots, cals, index, noise)
 
 
 # --------------------------------------------------------------------------------------------
@@ -967,7 +976,8 @@ def run_protocol(
             c0 = rng.binomial(ex.shots, p0).astype(np.int64).reshape(-1)
             return np.stack([c0, ex.shots - c0], axis=1)
 
-        meas = sampled_measurements(draw, ex, n_t * n_obs, 1, info)
+        steps = np.repeat(np.arange(n_t), n_obs)
+        meas = sampled_measurements(draw, ex, steps, 1, info)
         return _single_run(protocol, obs, meas, p0, m, common)
     if _is_estimator(ex.backend):
         from .estimator import run_estimator_protocol

@@ -259,27 +259,28 @@ def linear_estimates(
 # --------------------------------------------------------------------------------------------
 
 
-def extrapolation_weights(scales: Sequence[float], method: str) -> NDArray[np.float64]:
+def extrapolation_weights(scales: ArrayLike, method: str) -> NDArray[np.float64]:
     """``c`` with ``E(0) ≈ Σ_j c_j E(λ_j)`` for the linear extrapolations.
 
     ``richardson``: Lagrange interpolation at 0, ``c_j = Π_{m≠j} λ_m / (λ_m − λ_j)``;
     ``linear`` (and the line under ``exponential``): the intercept of the unweighted
-    least-squares line, ``c_j = (Σλ² − λ_j Σλ) / (S Σλ² − (Σλ)²)``.
+    least-squares line, ``c_j = (Σλ² − λ_j Σλ) / (S Σλ² − (Σλ)²)``.  ``scales`` of shape
+    ``(S, ...)`` gives weights of the same shape (one set per column).
     """
     lam = np.asarray(scales, dtype=float)
     if method == "richardson":
         c = np.ones_like(lam)
-        for j in range(lam.size):
-            for m in range(lam.size):
+        for j in range(lam.shape[0]):
+            for m in range(lam.shape[0]):
                 if m != j:
                     c[j] *= lam[m] / (lam[m] - lam[j])
         return c
-    s, s1, s2 = lam.size, lam.sum(), (lam**2).sum()
+    s, s1, s2 = lam.shape[0], lam.sum(axis=0), (lam**2).sum(axis=0)
     return (s2 - lam * s1) / (s * s2 - s1**2)
 
 
 def extrapolate(
-    scales: Sequence[float],
+    scales: ArrayLike,
     values: ArrayLike,
     errors: ArrayLike,
     method: str = "richardson",
@@ -288,7 +289,10 @@ def extrapolate(
 
     Parameters
     ----------
-    scales : sequence of float, length S
+    scales : array_like, shape (S,) or (S, n)
+        Noise scales, the same for every estimate or one column per circuit ``n`` (the first
+        axis after the scales of ``values``).  A column whose scales are all equal (a circuit
+        with nothing to fold) gets the mean of its values instead of an extrapolation.
     values, errors : array_like, shape (S, ...)
         Estimates and standard errors at each scale (independent between scales).
     method : {"richardson", "linear", "exponential"}
@@ -298,29 +302,44 @@ def extrapolate(
     value, error : ndarray, shape (...)
     fallback : ndarray of bool, shape (...)
         Where ``exponential`` fell back to the straight line (the points change sign or one
-        lies within 2 standard errors of zero, so ``ln|E|`` is not a useful scale).
+        lies within 2 standard errors of zero, so ``ln|E|`` is not a useful scale), or
+        ``richardson`` did because two realised scales coincide.
     """
     y = np.asarray(values, dtype=float)
     dy = np.asarray(errors, dtype=float)
     lam = np.asarray(scales, dtype=float)
-    if y.shape[0] != lam.size or dy.shape != y.shape:
+    if lam.shape[0] != y.shape[0] or dy.shape != y.shape or lam.ndim > 2:
         raise ParameterError("values and errors need one row per scale factor")
-    base = "richardson" if method == "richardson" else "linear"
-    c = extrapolation_weights(lam, base).reshape((-1,) + (1,) * (y.ndim - 1))
+    lam = lam.reshape(lam.shape + (1,) * (y.ndim - lam.ndim))
+    flat = np.all(lam == lam[:1], axis=0)  # nothing was folded: all scales equal
+    # Richardson needs distinct scales; a column where two coincide (few steps, fractional
+    # scales) takes the least-squares line instead
+    pairs = np.abs(lam[:, None] - lam[None, :]) + np.eye(lam.shape[0]).reshape(
+        (lam.shape[0], lam.shape[0]) + (1,) * (lam.ndim - 1)
+    )
+    repeated = np.any(pairs == 0, axis=(0, 1)) & ~flat
+    ramp = np.arange(1.0, lam.shape[0] + 1.0).reshape((-1,) + (1,) * (lam.ndim - 1))
+    safe = np.where(flat | repeated, ramp, lam)
+    line = extrapolation_weights(np.where(flat, ramp, lam), "linear")
+    if method == "richardson":
+        c = np.where(repeated, line, extrapolation_weights(safe, "richardson"))
+    else:
+        c = line
+    c = np.where(flat, 1.0 / lam.shape[0], c)
     value = np.sum(c * y, axis=0)
     error = np.sqrt(np.sum((c * dy) ** 2, axis=0))
-    fallback = np.zeros(value.shape, dtype=bool)
+    flat_b = np.broadcast_to(flat, value.shape)
     if method != "exponential":
-        return value, error, fallback
+        return value, error, np.broadcast_to(repeated, value.shape).copy()
     sign = np.sign(y[0])
-    ok = np.all(np.sign(y) == sign, axis=0) & np.all(np.abs(y) > 2 * dy, axis=0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        log_y = np.log(np.abs(np.where(ok, y, 1.0)))
-        log_dy = np.where(ok, dy / np.abs(np.where(ok, y, 1.0)), 0.0)
+    ok = np.all(np.sign(y) == sign, axis=0) & np.all(np.abs(y) > 2 * dy, axis=0) & ~flat_b
+    ys = np.where(ok, y, 1.0)
+    log_y = np.log(np.abs(ys))
+    log_dy = np.where(ok, dy / np.abs(ys), 0.0)
     intercept = np.sum(c * log_y, axis=0)
     exp_value = sign * np.exp(intercept)
     exp_error = np.abs(exp_value) * np.sqrt(np.sum((c * log_dy) ** 2, axis=0))
-    return np.where(ok, exp_value, value), np.where(ok, exp_error, error), ~ok
+    return np.where(ok, exp_value, value), np.where(ok, exp_error, error), ~ok & ~flat_b
 
 
 # --------------------------------------------------------------------------------------------
@@ -457,7 +476,7 @@ class Measurements:
 
     Attributes
     ----------
-    scales : tuple of int
+    scales : tuple of float
         Noise scales run (``(1,)`` without ZNE).
     counts : ndarray of int, shape (S, n, 2**nbits)
         Shots per outcome of circuit ``i`` at scale ``scales[s]`` (twirled copies summed).
@@ -467,13 +486,17 @@ class Measurements:
         One per distinct set of measured physical qubits (empty without readout correction).
     calibration_index : ndarray of int, shape (S, n)
         Which calibration belongs to each circuit (−1: none).
+    noise_scales : ndarray, shape (S, n), or None
+        The scale each circuit realises (:func:`~.folding.realised_scale`); ``None`` = the
+        nominal ``scales``.
     """
 
-    scales: tuple[int, ...]
+    scales: tuple[float, ...]
     counts: NDArray[np.int64]
     shots: int
     calibrations: tuple[ReadoutCalibration, ...] = ()
     calibration_index: NDArray[np.intp] | None = None
+    noise_scales: NDArray[np.float64] | None = None
 
     def estimates(
         self,
@@ -515,7 +538,8 @@ class Measurements:
                 "scale_value": y,
                 "scale_error": dy,
             }
-        value, error, fallback = extrapolate(self.scales, y, dy, extrapolation)
+        lam = self.noise_scales if self.noise_scales is not None else np.asarray(self.scales)
+        value, error, fallback = extrapolate(lam, y, dy, extrapolation)
         return {
             "value": value,
             "error": error,
