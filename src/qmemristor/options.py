@@ -50,7 +50,7 @@ AER_METHODS = ("automatic", "statevector", "density_matrix", "matrix_product_sta
 #: Mitigation strategies, by the names of ``--mitigate``.
 STRATEGIES = ("readout", "zne", "dd", "twirl")
 #: Zero-noise extrapolations: polynomial through all points, straight line, exponential decay.
-EXTRAPOLATIONS = ("richardson", "linear", "exponential")
+EXTRAPOLATIONS = ("richardson", "linear", "exponential", "exponential-shared")
 #: Dynamical-decoupling sequences on idle qubits (Qiskit gate names in order).
 DD_SEQUENCES: dict[str, tuple[str, ...]] = {
     "XX": ("x", "x"),

@@ -659,9 +659,11 @@ def execute_circuits(
     cal_shots = m.calibration_shots or ex.shots
     cal_seed = sub_seed(ex.seed, 2)
     realised = []
+    steps: list[int] = []
     for scale in m.scales:
         logical = build(scale)
         realised.append([c.metadata.get("noise_scale", scale) for c in logical])
+        steps = [int(c.metadata.get("index", 0)) for c in logical]
         isa = runner.isa(logical)
         if scale == 1 and runner.kind == "fake":
             info["device"] = runner.name
@@ -698,6 +700,7 @@ def execute_circuits(
         tuple(calibrations),
         np.stack(cal_index) if m.readout else None,
         np.asarray(realised, dtype=float),
+        np.asarray(steps, dtype=np.int64),
     )
     if m.active:
         info["mitigation"] = _accounting(m, spent, calibrations)
@@ -757,7 +760,10 @@ def sampled_measurements(
     if m.active:
         info["mitigation"] = _accounting(m, spent, cals)
     noise = np.asarray(realised, dtype=float)
-    return Measurements(tuple(m.scales), np.stack(counts), execution.shots, cals, index, noise)
+    steps = np.asarray(steps, dtype=np.int64)
+    return Measurements(
+        tuple(m.scales), np.stack(counts), execution.shots, cals, index, noise, steps
+    )
 
 
 # --------------------------------------------------------------------------------------------

@@ -56,6 +56,7 @@ __all__ = [
     "calibration_circuits",
     "check_scale",
     "extrapolate",
+    "extrapolate_shared",
     "extrapolation_weights",
     "has_timing",
     "linear_estimates",
@@ -342,6 +343,61 @@ def extrapolate(
     return np.where(ok, exp_value, value), np.where(ok, exp_error, error), ~ok & ~flat_b
 
 
+def extrapolate_shared(
+    amount: ArrayLike, values: ArrayLike, errors: ArrayLike
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_]]:
+    """Exponential extrapolation with one decay rate per estimate kind, shared by all circuits.
+
+    Model: ``E_i(λ) = A_i e^{−κ a_i(λ)}``, where ``a_i(λ)`` is the amount of folded noise of
+    circuit ``i`` (its steps times its realised scale) and ``κ`` one rate per column ``F``
+    (e.g. ⟨Z0⟩ and ⟨Z0 Z1⟩ decay at different rates).  This is what uniform gate noise does
+    to a Pauli expectation step after step (depolarising and dephasing channels multiply it by
+    a constant factor per gate), and it needs no sign or size condition on each circuit's
+    points: ``κ`` is fitted once, by weighted least squares of ``ln|E_ij| − ln|E_i0|`` on
+    ``−κ (a_ij − a_i0)`` over the circuits whose values are all > 3 standard errors from 0
+    and of one sign; then ``A_i`` is the inverse-variance mean of ``E_ij e^{κ a_ij}`` over the
+    scales — linear in the data, defined for values near or through zero.
+
+    Parameters
+    ----------
+    amount : array_like, shape (S, n)
+    values, errors : array_like, shape (S, n, F)
+
+    Returns
+    -------
+    value, error : ndarray, shape (n, F)
+        ``A_i`` and its standard error (shot noise of every scale and the error of ``κ``).
+    kappa : ndarray, shape (F,)
+    fallback : ndarray of bool, shape (n, F)
+        All True in a column where no circuit had a usable signal (then ``κ = 0``: the value
+        is the inverse-variance mean of the scales, i.e. no extrapolation).
+    """
+    a = np.asarray(amount, dtype=float)[:, :, None]
+    y = np.asarray(values, dtype=float)
+    dy = np.maximum(np.asarray(errors, dtype=float), 1e-12)  # certain outcomes: no 0 weights
+    good = (
+        np.all(np.abs(y) > 3 * dy, axis=0)
+        & np.all(np.sign(y) == np.sign(y[:1]), axis=0)
+        & (np.ptp(a, axis=0) > 0)
+    )  # (n, F)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        d = np.log(np.abs(y[1:])) - np.log(np.abs(y[:1]))  # (S-1, n, F)
+        var_d = (dy[1:] / y[1:]) ** 2 + (dy[:1] / y[:1]) ** 2
+        da = a[1:] - a[:1]
+        w = np.where(good, 1.0 / var_d, 0.0)
+        w = np.where(np.isfinite(w), w, 0.0)
+        sxx = np.sum(w * da**2, axis=(0, 1))  # (F,)
+        kappa = np.where(sxx > 0, -np.sum(w * np.nan_to_num(d) * da, axis=(0, 1)) / sxx, 0.0)
+        kappa_err = np.where(sxx > 0, 1.0 / np.sqrt(sxx), 0.0)
+    grow = np.exp(kappa * a)  # (S, n, F)
+    u = 1.0 / (dy * grow) ** 2
+    value = np.sum(u * y * grow, axis=0) / np.sum(u, axis=0)
+    mean_a = np.sum(u * a, axis=0) / np.sum(u, axis=0)
+    error = np.sqrt(1.0 / np.sum(u, axis=0) + (value * mean_a * kappa_err) ** 2)
+    fallback = np.broadcast_to(sxx <= 0, value.shape).copy()
+    return value, error, kappa, fallback
+
+
 # --------------------------------------------------------------------------------------------
 # dynamical decoupling and twirling (on transpiled circuits)
 # --------------------------------------------------------------------------------------------
@@ -489,6 +545,9 @@ class Measurements:
     noise_scales : ndarray, shape (S, n), or None
         The scale each circuit realises (:func:`~.folding.realised_scale`); ``None`` = the
         nominal ``scales``.
+    steps : ndarray of int, shape (n,), or None
+        Time steps of each circuit (the foldable noise grows with them; needed by the
+        ``exponential-shared`` extrapolation).
     """
 
     scales: tuple[float, ...]
@@ -497,6 +556,7 @@ class Measurements:
     calibrations: tuple[ReadoutCalibration, ...] = ()
     calibration_index: NDArray[np.intp] | None = None
     noise_scales: NDArray[np.float64] | None = None
+    steps: NDArray[np.int64] | None = None
 
     def estimates(
         self,
@@ -539,7 +599,15 @@ class Measurements:
                 "scale_error": dy,
             }
         lam = self.noise_scales if self.noise_scales is not None else np.asarray(self.scales)
-        value, error, fallback = extrapolate(lam, y, dy, extrapolation)
+        if extrapolation == "exponential-shared":
+            if self.steps is None:
+                raise ParameterError("the shared exponential needs the steps of every circuit")
+            lam2 = np.broadcast_to(
+                np.asarray(lam, float).reshape(len(self.scales), -1), y.shape[:2]
+            )
+            value, error, _, fallback = extrapolate_shared(lam2 * self.steps, y, dy)
+        else:
+            value, error, fallback = extrapolate(lam, y, dy, extrapolation)
         return {
             "value": value,
             "error": error,
