@@ -334,6 +334,11 @@ class Execution:
                 f"dd needs a backend that reports gate durations; {self.backend} has none "
                 "(use fake:NAME or a device)"
             )
+        if m.twirl and self.backend == "sampled":
+            raise ParameterError(
+                "twirl needs circuits that run: the sampled backend draws from exact "
+                "probabilities (use aer, fake:NAME or a device)"
+            )
 
     # ----------------------------------------------------------------------------------------
 

@@ -56,7 +56,9 @@ def _observables(obs: Sequence[str], logical: Any, circuit: Any) -> list[Any]:
     return ops
 
 
-def _run(estimator: Any, logical: list, circuits: list, obs: Sequence[str], precision: float | None):
+def _run(
+    estimator: Any, logical: list, circuits: list, obs: Sequence[str], precision: float | None
+) -> tuple[NDArray[np.float64], NDArray[np.float64], list[str]]:
     pubs = [(c, _observables(obs, lc, c)) for lc, c in zip(logical, circuits, strict=True)]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

@@ -522,12 +522,18 @@ def _is_estimator(obj: Any) -> bool:
     return isinstance(obj, BaseEstimatorV2)
 
 
-def make_runner(execution: Execution, layout: Layout, max_qubits: int) -> _Runner:
+def make_runner(
+    execution: Execution,
+    layout: Layout,
+    max_qubits: int,
+    estimate: ResourceEstimate | None = None,
+) -> _Runner:
     """Validate the backend of ``execution`` against the circuits and return its runner.
 
     Called before any circuit is built: an unknown device, a device without reset for the
-    reset layout, circuits wider than the device, or a statevector that cannot fit are
-    refused here.
+    reset layout, circuits wider than the device, a statevector that cannot fit, or an
+    ``estimate`` beyond the limits are refused here (the estimate after the checks that name
+    the device's own limits, before any simulator is built).
     """
     ex = execution
     backend = ex.backend
@@ -541,11 +547,15 @@ def make_runner(execution: Execution, layout: Layout, max_qubits: int) -> _Runne
             device = fake_backend(name[5:])
             _check_reset(device, layout)
             _check_width(device, max_qubits, layout)
+            if estimate is not None:
+                estimate.check(layout.name)
             sim = AerSimulator.from_backend(device)
             return _Runner("fake", device.name, sim, sim.target, ("fake", device.name), ex.seed)
         method = ex.aer_method or ("density_matrix" if layout.needs_reset else "automatic")
         if method in ("automatic", "statevector"):
             _check_statevector_memory(max_qubits, layout.name)
+        if estimate is not None:
+            estimate.check(layout.name)
         # Aer parallelises over shots/experiments with threads; for circuits this small the
         # threads cost more than they save (measured on 2 cores: 50 reset-layout circuits of
         # ≤ 24 steps, 5000 shots: 0.98 s threaded vs 0.49 s with one thread).
@@ -641,9 +651,7 @@ def execute_circuits(
     """
     ex = execution
     m = ex.mitigation
-    runner = make_runner(ex, layout, info["max_qubits"])
-    if estimate is not None:
-        estimate.check(layout.name)
+    runner = make_runner(ex, layout, info["max_qubits"], estimate)
     if m.dd and not has_timing(runner.target):
         raise ParameterError(
             f"dd needs a backend that reports gate durations; {runner_label(runner)} has none "
@@ -835,9 +843,9 @@ class ResourceEstimate:
             )
         if self.work > WORK_LIMIT:
             raise ParameterError(
-                f"this run needs ~{self.work:.1e} simulator amplitude updates ({self.circuits} "
-                f"circuits of up to {self.qubits} qubits, {self.method}), beyond the limit of "
-                f"{WORK_LIMIT:.0e} (~15 min on 2 cores); {remedy}"
+                f"the {layout_name} layout needs ~{self.work:.1e} simulator amplitude updates "
+                f"({self.circuits} circuits of up to {self.qubits} qubits, {self.method}), "
+                f"beyond the limit of {WORK_LIMIT:.0e} (~15 min on 2 cores); {remedy}"
             )
 
 
