@@ -403,15 +403,18 @@ def _registers(
     )
 
 
-def steps_circuit(phi: ArrayLike, layout: str | Layout = "paper") -> QuantumCircuit:
+def steps_circuit(
+    phi: ArrayLike, layout: str | Layout = "paper", *, fold: float = 1.0
+) -> QuantumCircuit:
     """The collisions alone (no preparation, no readout) in ``layout``: the channel's circuit.
 
-    Qubit 0 is the system; the ancillas start in |0⟩.  Used to compare the layouts' channels.
+    Qubit 0 is the system; the ancillas start in |0⟩.  Used to compare the layouts' channels
+    (and, with ``fold``, the folded circuits of zero-noise extrapolation with the unfolded).
     """
     lay = get_layout(layout)
     phi = np.atleast_1d(np.asarray(phi, dtype=float))
     qc, system, ancillas, _ = _registers(lay, phi.size, False, False)
-    lay.append_steps(qc, [system], [ancillas], [phi])
+    lay.append_steps(qc, [system], [ancillas], [phi], fold=fold)
     qc.name = f"steps_{lay.name}_{phi.size}"
     return qc
 
