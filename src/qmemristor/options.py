@@ -228,7 +228,8 @@ class Mitigation:
                 f"{what} {name!r}; choose none or strategies among "
                 f"{', '.join(STRATEGIES)} joined by + or ,"
             )
-        return cls(**{p: True for p in parts}, **settings)
+        chosen: dict[str, Any] = {p: True for p in parts}
+        return cls(**chosen, **settings)
 
     def record(self) -> dict[str, Any]:
         """The settings as plain values (for dataset attributes and JSON)."""

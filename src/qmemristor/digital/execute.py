@@ -572,9 +572,9 @@ def make_runner(
     if _is_backend(backend):
         _check_reset(backend, layout)
         _check_width(backend, max_qubits, layout)
-        key = ("backend", backend.name, id(backend))
+        bkey: tuple[Any, ...] = ("backend", backend.name, id(backend))
         return _Runner(
-            "backend", backend.name, backend, backend.target, key, ex.seed, ex.pass_manager
+            "backend", backend.name, backend, backend.target, bkey, ex.seed, ex.pass_manager
         )
     raise ParameterError(
         f"backend must be one of {', '.join(BACKENDS)}, a BackendV2, a SamplerV2 or an "
@@ -643,7 +643,7 @@ def effective_shots(execution: Execution) -> int:
 
 
 def execute_circuits(
-    build: Callable[[int], list],
+    build: Callable[[float], list],
     execution: Execution,
     layout: Layout,
     *,
@@ -674,12 +674,13 @@ def execute_circuits(
         info["method"] = runner.name
     shots = effective_shots(ex)
     per_run = shots // m.twirls if m.twirl else shots
-    counts, cal_index = [], []
+    counts: list[NDArray[np.int64]] = []
+    cal_index: list[NDArray[np.intp]] = []
     calibrations: list[ReadoutCalibration] = []
     spent = {"circuits": 0, "shots": 0, "calibration_circuits": 0, "calibration_shots": 0}
     cal_shots = m.calibration_shots or ex.shots
     cal_seed = sub_seed(ex.seed, 2)
-    realised = []
+    realised: list[list[float]] = []
     steps: list[int] = []
     for scale in m.scales:
         logical = build(scale)
@@ -988,7 +989,7 @@ def run_protocol(
     estimate = estimate_resources(ex, lay, protocol.steps, n_obs, mixed=mixed, check=False)
     info["estimate"] = estimate.record()
     m = ex.mitigation
-    common = {"backend": "", "layout": lay.name, "seed": ex.seed, "info": info}
+    common: dict[str, Any] = {"backend": "", "layout": lay.name, "seed": ex.seed, "info": info}
     if ex.backend in ("density", "sampled"):
         estimate.check(lay.name)
         p0 = outcome_probabilities(protocol, obs)

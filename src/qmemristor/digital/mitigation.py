@@ -190,7 +190,7 @@ def assignment_matrix(e0: ArrayLike, e1: ArrayLike) -> NDArray[np.float64]:
 def parity_functionals(nbits: int) -> NDArray[np.float64]:
     """Rows ``(−1)^{c_0}`` (bit 0), then ``(−1)^{c_1}`` and ``(−1)^{c_0 + c_1}`` for 2 bits."""
     bits = (np.arange(2**nbits)[:, None] >> np.arange(nbits)) & 1
-    z = 1.0 - 2.0 * bits.T  # (nbits, 2**nbits)
+    z: NDArray[np.float64] = 1.0 - 2.0 * bits.T.astype(np.float64)  # (nbits, 2**nbits)
     if nbits == 1:
         return z
     if nbits == 2:
@@ -308,25 +308,27 @@ def extrapolate(
     """
     y = np.asarray(values, dtype=float)
     dy = np.asarray(errors, dtype=float)
-    lam = np.asarray(scales, dtype=float)
+    lam: NDArray[np.float64] = np.asarray(scales, dtype=float)
     if lam.shape[0] != y.shape[0] or dy.shape != y.shape or lam.ndim > 2:
         raise ParameterError("values and errors need one row per scale factor")
-    lam = lam.reshape(lam.shape + (1,) * (y.ndim - lam.ndim))
+    lam = lam.reshape(tuple(lam.shape) + (1,) * (y.ndim - lam.ndim))
+    n_scales = int(lam.shape[0])
+    ones = (1,) * (lam.ndim - 1)
     flat = np.all(lam == lam[:1], axis=0)  # nothing was folded: all scales equal
     # Richardson needs distinct scales; a column where two coincide (few steps, fractional
     # scales) takes the least-squares line instead
-    pairs = np.abs(lam[:, None] - lam[None, :]) + np.eye(lam.shape[0]).reshape(
-        (lam.shape[0], lam.shape[0]) + (1,) * (lam.ndim - 1)
+    pairs = np.abs(lam[:, None] - lam[None, :]) + np.eye(n_scales).reshape(
+        (n_scales, n_scales, *ones)
     )
     repeated = np.any(pairs == 0, axis=(0, 1)) & ~flat
-    ramp = np.arange(1.0, lam.shape[0] + 1.0).reshape((-1,) + (1,) * (lam.ndim - 1))
+    ramp = np.arange(1.0, n_scales + 1.0).reshape((-1, *ones))
     safe = np.where(flat | repeated, ramp, lam)
     line = extrapolation_weights(np.where(flat, ramp, lam), "linear")
     if method == "richardson":
         c = np.where(repeated, line, extrapolation_weights(safe, "richardson"))
     else:
         c = line
-    c = np.where(flat, 1.0 / lam.shape[0], c)
+    c = np.where(flat, 1.0 / n_scales, c)
     value = np.sum(c * y, axis=0)
     error = np.sqrt(np.sum((c * dy) ** 2, axis=0))
     flat_b = np.broadcast_to(flat, value.shape)
