@@ -21,7 +21,7 @@ def test_quick_figure_data_and_accounting(cli, tmp_path):
         assert np.all(np.isfinite(ds[m])) and np.all(ds[m] >= 0), m
     # the raw curve is the unmitigated run with the same seed: same counts, and the two
     # estimators ((2 n0 − N)/N against p·v) agree to a few ulps of values of order 1
-    t = time_grid(1, 12)
+    t = time_grid(1, 8)
     run = run_protocol(
         FIG4,
         PAPER_STATE,

@@ -12,7 +12,7 @@ Errors against the exact solution: RMS of ⟨V⟩ and of ⟨I⟩ (⟨I⟩ agains
 difference applied to the exact ⟨σ⟩, so that the estimator's discretisation bias is not counted
 as noise), and per drive period the loop's pinch offset (``|I|`` where the loop crosses
 ``V = 0``, relative to ``max|I|``) and form factor ``4πS/P²``, each compared with the exact
-loop's.  ``--quick``: 1 period, 12 points, 1000 shots.
+loop's.  ``--quick``: 1 period, 8 points, 1000 shots.
 """
 
 from __future__ import annotations
@@ -247,7 +247,7 @@ def plot(ds: xr.Dataset) -> Figure:
 )
 def make(config: FigureConfig):
     if config.quick:
-        ds = mitigation_dataset(periods=1, points_per_period=12, shots=1000, seed=config.seed)
+        ds = mitigation_dataset(periods=1, points_per_period=8, shots=1000, seed=config.seed)
     else:
         ds = mitigation_dataset(seed=config.seed)
     return plot(ds), ds
