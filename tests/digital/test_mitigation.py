@@ -221,7 +221,8 @@ def test_zne_on_the_sampled_backend_is_unbiased_and_spends_the_shots():
     ex = exact_solution(FIG4, PAPER_STATE, t)
     base = Execution(backend="sampled", shots=4000, seed=11)
     plain = run_protocol(FIG4, PAPER_STATE, t, base)
-    run = run_protocol(FIG4, PAPER_STATE, t, base.replace(mitigation=Mitigation(zne=True)))
+    zne = Mitigation(zne=True, scale_factors=(1, 3, 5))
+    run = run_protocol(FIG4, PAPER_STATE, t, base.replace(mitigation=zne))
     np.testing.assert_array_equal(run.counts0, plain.counts0)
     got = paper_expectations(run)
     for o in "xy":
@@ -322,7 +323,9 @@ def test_coupled_protocol_with_mitigation_on_sampled():
 
 def test_runtime_estimator_options_map_the_strategies():
     opts = runtime_estimator_options(
-        Mitigation(readout=True, zne=True, dd=True, scale_factors=(1, 3, 5))
+        Mitigation(
+            readout=True, zne=True, dd=True, scale_factors=(1, 3, 5), extrapolation="richardson"
+        )
     )
     assert opts["resilience_level"] == 0
     assert opts["resilience"]["measure_mitigation"] and opts["resilience"]["zne_mitigation"]
@@ -331,8 +334,12 @@ def test_runtime_estimator_options_map_the_strategies():
         "extrapolator": "polynomial_degree_2",
     }
     assert opts["dynamical_decoupling"] == {"enable": True, "sequence_type": "XX"}
+    default = runtime_estimator_options(Mitigation(zne=True))  # shared exponential → exponential
+    assert default["resilience"]["zne"]["extrapolator"] == "exponential"
     extra = {"resilience": {"zne": {"extrapolator": "exponential"}}}
-    merged = runtime_estimator_options(Mitigation(zne=True, runtime_options=extra))
+    merged = runtime_estimator_options(
+        Mitigation(zne=True, scale_factors=(1, 3, 5), runtime_options=extra)
+    )
     assert merged["resilience"]["zne"]["extrapolator"] == "exponential"
     assert merged["resilience"]["zne"]["noise_factors"] == (1.0, 3.0, 5.0)
 
@@ -347,7 +354,7 @@ def test_runtime_estimator_in_local_mode_gets_the_resilience_options():
 
     estimator = EstimatorV2(mode=FakeManilaV2())
     t = time_grid(1, 4)
-    m = Mitigation(readout=True, zne=True)
+    m = Mitigation(readout=True, zne=True, scale_factors=(1, 3, 5))
     run = run_protocol(
         FIG4,
         PAPER_STATE,
@@ -384,7 +391,10 @@ def test_generic_estimator_gets_local_zne_and_refuses_readout():
 
 def test_resource_estimate_counts_and_refuses_impossible_runs():
     ex = Execution(
-        backend="fake:brisbane", layout="reset", shots=1000, mitigation=Mitigation(zne=True)
+        backend="fake:brisbane",
+        layout="reset",
+        shots=1000,
+        mitigation=Mitigation(zne=True, scale_factors=(1, 3, 5)),
     )
     est = estimate_resources(ex, get_layout("reset"), 60, 2)
     assert (est.qubits, est.circuits, est.shots) == (2, 61 * 2 * 3, 61 * 2 * 3 * 1000)

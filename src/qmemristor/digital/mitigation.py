@@ -493,15 +493,17 @@ def runtime_estimator_options(mitigation: Mitigation) -> dict[str, Any]:
 
     readout → ``resilience.measure_mitigation`` (TREX, with measurement twirling); zne →
     ``resilience.zne_mitigation`` with ``noise_factors`` and the extrapolator
-    (``polynomial_degree_{S−1}`` for Richardson); dd → ``dynamical_decoupling``; twirl →
-    ``twirling.enable_gates``.  ``resilience_level`` 0 as the base, so that only what was asked
-    for runs; ``mitigation.runtime_options`` is merged last (it wins).
+    (``polynomial_degree_{S−1}`` for Richardson, ``exponential`` for both exponentials); dd →
+    ``dynamical_decoupling``; twirl → ``twirling.enable_gates``.  ``resilience_level`` 0 as the
+    base, so that only what was asked for runs; ``mitigation.runtime_options`` is merged last
+    (it wins).
     """
     m = mitigation
     extrapolator = {
         "richardson": f"polynomial_degree_{len(m.scale_factors) - 1}",
         "linear": "linear",
         "exponential": "exponential",
+        "exponential-shared": "exponential",  # the service fits each expectation itself
     }[m.extrapolation]
     opts: dict[str, Any] = {
         "resilience_level": 0,
