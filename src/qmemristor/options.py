@@ -126,8 +126,9 @@ class Mitigation:
         which falls back to the line where the points change sign or lie within 2 standard
         errors of zero; ``exponential-shared`` (default): the same decay with one rate per
         unit of folded noise shared by all circuits of the run (fitted once, so points near or
-        through zero are extrapolated too; :func:`qmemristor.digital.mitigation.
-        extrapolate_shared`).  The default and ``scale_factors = (1, 3)`` were chosen by
+        through zero are extrapolated too; see
+        :func:`~qmemristor.digital.mitigation.extrapolate_shared`).  The default and
+        ``scale_factors = (1, 3)`` were chosen by
         ``benchmarks/mitigation.py`` (lowest RMS error at equal total shots on fake devices).
     dd_sequence : {"XX", "XY4"}
     twirls : int

@@ -959,7 +959,8 @@ def run_protocol(
         it existed; kept working): give either these or ``execution``.  ``density`` and
         ``sampled`` model the statistics of the chosen layout's circuits (the layouts'
         channels are identical, tested); a ``SamplerV2`` keeps its own seed; an
-        ``EstimatorV2`` measures the Paulis directly (see :func:`run_estimator_protocol`).
+        ``EstimatorV2`` measures the Paulis directly (see
+        :func:`~qmemristor.digital.estimator.run_estimator_protocol`).
 
     Returns
     -------

@@ -124,7 +124,9 @@ def calibration_circuits(qubits: Sequence[int], width: int) -> list[QuantumCircu
 
 @dataclass(frozen=True)
 class ReadoutCalibration:
-    """Per-qubit readout errors of the measured qubits, from :func:`calibration_circuits`.
+    """Per-qubit readout errors of the measured qubits, from two calibration circuits.
+
+    The circuits are those of :func:`~qmemristor.digital.mitigation.calibration_circuits`.
 
     Attributes
     ----------
