@@ -16,6 +16,14 @@ app = new_app("Paper M: the two-level quantum memristor.")
 # options shared by `simulate` and `circuit`
 B_OPT = typer.Option(math.pi / 5, "--b", show_default="π/5", help="Relative phase b ∈ [0, 2π).")
 OMEGA_OPT = typer.Option(1.0, "--omega", help="Angular frequency ω > 0.")
+# error mitigation of circuit runs (`simulate --method circuit` and `coupled`)
+MITIGATE_HELP = (
+    "Error mitigation of the circuit runs: none, or strategies joined by + or , among readout "
+    "(per-qubit readout calibration and correction), zne (zero-noise extrapolation with "
+    "folded collisions, never resets), dd (dynamical decoupling; devices with timing) and "
+    "twirl (Pauli twirling of 2-qubit gates), e.g. readout+zne.  --json adds 'mitigation' "
+    "(what was applied, circuits and shots spent)."
+)
 
 
 class Method(str, Enum):
@@ -109,6 +117,9 @@ def simulate(
     seed: int | None = typer.Option(
         None, "--seed", help="Seed of the shot noise (circuit method); recorded in the output."
     ),
+    mitigate: str | None = typer.Option(
+        None, "--mitigate", help="With --method circuit: " + MITIGATE_HELP
+    ),
     out: Path | None = typer.Option(None, "--out", help="Write the dataset to this .nc file."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
 ) -> None:
@@ -127,24 +138,33 @@ def simulate(
     check_out(out)
     circuit = method is Method.circuit
     if not circuit:
-        opts = (("--backend", backend), ("--layout", layout), ("--shots", shots))
+        opts = (
+            ("--backend", backend),
+            ("--layout", layout),
+            ("--shots", shots),
+            ("--mitigate", mitigate),
+        )
         given = [name for name, value in opts if value is not None]
         if given:
             raise ParameterError(f"{' and '.join(given)} only apply to --method circuit")
     params = build_params(gamma0, omega, drive)
     state = build_state(a, b, bloch)
+    execution = build_execution(backend, layout, shots, seed, mitigate) if circuit else None
     t = time_grid(periods, points_per_period, omega)
-    if circuit:
-        ds = run_circuit(params, state, t, backend, layout, shots, seed, progress=not as_json)
+    if execution is not None:
+        ds = run_circuit(params, state, t, execution, progress=not as_json)
     else:
         ds = run(params, state, t, method=method.value, seed=seed)
     if out is not None:
         write_netcdf(ds, out)
     if as_json:
         fields = ["t", "sigma_x", "sigma_y", "V", "I", "gamma", "form_factor"]
+        payload = {f: ds[f].values for f in fields}
         if circuit:
-            fields += ["sigma_x_err", "sigma_y_err", "V_err", "I_err"]
-        emit_json({f: ds[f].values for f in fields})
+            payload |= {f: ds[f].values for f in ("sigma_x_err", "sigma_y_err", "V_err", "I_err")}
+            if execution is not None and execution.mitigation.active:
+                payload["mitigation"] = mitigation_record(ds)
+        emit_json(payload)
         return
     i, v, g = ds.I.values, ds.V.values, ds.gamma.values
     rel = float(np.max(np.abs(i - g * v)) / max(np.max(np.abs(i)), 1e-300))
@@ -158,18 +178,44 @@ def simulate(
         info(f"wrote {out}")
 
 
-def run_circuit(params, state, t, backend, layout, shots, seed, *, progress: bool):
-    """``--method circuit``: defaults (sampled, 5000 shots, reset layout on fake devices)."""
-    from ..digital import simulate_circuit
+def build_execution(backend, layout, shots, seed, mitigate, *, default_backend="sampled"):
+    """The :class:`~qmemristor.options.Execution` of the circuit options, validated once.
 
-    backend = backend or "sampled"
+    Defaults: ``default_backend``, 5000 shots, the reset layout on fake devices (else paper),
+    no mitigation.
+    """
+    from ..options import Execution, Mitigation
+
+    backend = backend or default_backend
     if layout is None:
         layout = "reset" if backend.startswith("fake:") else "paper"
-    shots = 5000 if shots is None else shots
-    with _spinner(f"running {backend} ({layout} layout)", enabled=progress):
-        return simulate_circuit(
-            params, state, t, backend=backend, layout=layout, shots=shots, seed=seed
-        )
+    return Execution(
+        backend=backend,
+        layout=layout,
+        shots=5000 if shots is None else shots,
+        seed=seed,
+        mitigation=Mitigation.parse(mitigate) if mitigate is not None else Mitigation(),
+    )
+
+
+def mitigation_record(ds) -> dict:
+    """What mitigation was applied and what it cost, from a circuit dataset's attributes."""
+    import json
+
+    raw = ds.attrs.get("circuit_mitigation")
+    if raw is None:
+        return {"strategies": "none"}
+    return json.loads(raw) if isinstance(raw, str) else dict(raw)
+
+
+def run_circuit(params, state, t, execution, *, progress: bool):
+    """``--method circuit`` with an :class:`~qmemristor.options.Execution`."""
+    from ..digital import simulate_circuit
+
+    ex = execution
+    what = f"running {ex.backend} ({ex.layout} layout, mitigation {ex.mitigation})"
+    with _spinner(what, enabled=progress):
+        return simulate_circuit(params, state, t, ex)
 
 
 def _spinner(text: str, *, enabled: bool):
@@ -195,6 +241,7 @@ def report_circuit(ds, params, state) -> None:
         f"backend {a['backend']}, layout {a['layout']}, shots {a['shots']}, "
         f"{a['circuit_num_circuits']} circuits of up to {a['circuit_max_qubits']} qubits"
     )
+    report_mitigation(ds)
     for name in ("sigma_x", "sigma_y"):
         dev = np.abs(ds[name].values - getattr(ex, name))
         err = ds[f"{name}_err"].values
@@ -202,6 +249,17 @@ def report_circuit(ds, params, state) -> None:
             f"<{name.replace('sigma_', 'σ')}>: max |digital − exact| = {dev.max():.3g} "
             f"(typical standard error {np.median(err):.3g})"
         )
+
+
+def report_mitigation(ds) -> None:
+    """One line on the mitigation of a circuit run (nothing without)."""
+    rec = mitigation_record(ds)
+    if rec.get("strategies", "none") == "none":
+        return
+    spent = ""
+    if "total_circuits" in rec:
+        spent = f": {rec['total_circuits']} circuits, {rec['total_shots']} shots in all"
+    info(f"mitigation {rec['strategies']}{spent}")
 
 
 @app.command("circuit")
@@ -375,6 +433,9 @@ def coupled_cmd(
     ),
     shots: int = typer.Option(5000, "--shots", help="Shots per circuit (shot-based backends)."),
     seed: int | None = typer.Option(None, "--seed", help="Seed of the shot noise."),
+    mitigate: str | None = typer.Option(
+        None, "--mitigate", help="Shot-based backends: " + MITIGATE_HELP
+    ),
     out: Path | None = typer.Option(None, "--out", help="Write the dataset to this .nc file."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
 ) -> None:
@@ -406,13 +467,10 @@ def coupled_cmd(
         frame=frame,
     )
     t = time_grid(periods, points_per_period)
-    name = resolve_backend_name(backend)
-    if layout is None:
-        layout = "reset" if name.startswith("fake:") else "paper"
-    with _spinner(f"running {name} ({layout} layout)", enabled=not as_json):
-        ds = simulate_coupled(
-            system, s1, s2, t, backend=name, layout=layout, shots=shots, seed=seed
-        )
+    ex = build_execution(resolve_backend_name(backend), layout, shots, seed, mitigate)
+    what = f"running {ex.backend} ({ex.layout} layout, mitigation {ex.mitigation})"
+    with _spinner(what, enabled=not as_json):
+        ds = simulate_coupled(system, s1, s2, t, ex)
     ds.attrs["preset"] = chosen.name
     ds.attrs["preset_overridden"] = ", ".join(
         opt for opt, value in (("--frame", frame != chosen.frame), ("--delta", delta)) if value
@@ -436,6 +494,8 @@ def coupled_cmd(
                 for v in ("V", "I")
             }
             payload["concurrence_err"] = ds.concurrence_err.values
+        if ex.mitigation.active:
+            payload["mitigation"] = mitigation_record(ds)
         emit_json(payload)
         return
     report_coupled(ds)
@@ -459,6 +519,7 @@ def report_coupled(ds) -> None:
         f"shots {a['shots']}"
     )
     c = ds.concurrence.values
+    report_mitigation(ds)
     info(f"concurrence: max {c.max():.3f} at t = {ds.t.values[np.argmax(c)] / period:.2f} T")
     deaths = ", ".join(
         f"{s / period:.2f}–{e / period:.2f} T" + (" (to the end)" if o else "")

@@ -5,7 +5,12 @@ fresh ancilla per step) and a reset layout (one reused ancilla), backends from e
 (``density``) through sampled shots and qiskit-aer to noisy fake IBM devices and real hardware,
 and estimates of ⟨σ⟩, ⟨V⟩, ⟨I⟩ with standard errors.  Two coupled memristors (docs/theory.md §M3):
 interaction gates (:mod:`.interactions`), the coupled protocol with two-qubit tomography
-(:mod:`.coupled`) and :func:`simulate_coupled`.
+(:mod:`.coupled`) and :func:`simulate_coupled`.  How circuits run is one
+:class:`qmemristor.options.Execution` (backend, layout, shots, seed, ..., mitigation); error
+mitigation that works with the reset layout — readout correction, reset-aware ZNE folding,
+dynamical decoupling, Pauli twirling — is in :mod:`.mitigation` and :mod:`.folding`, the
+``EstimatorV2`` path in :mod:`.estimator`, and the resource estimate that refuses impossible
+runs before they start in :func:`estimate_resources`.
 """
 
 from .collision import (
@@ -50,7 +55,9 @@ from .estimate import (
 from .execute import (
     BACKENDS,
     CircuitRun,
+    ResourceEstimate,
     collision_kraus,
+    estimate_resources,
     fake_backend,
     fake_backend_names,
     initial_density,
@@ -58,7 +65,9 @@ from .execute import (
     propagate,
     run_protocol,
 )
+from .folding import step_folds
 from .interactions import gate_label, interaction_circuit, interaction_gate, interaction_matrix
+from .mitigation import Measurements, ReadoutCalibration, extrapolate, extrapolate_shared
 from .simulate import circuit_dataset, coupled_circuit_dataset, simulate_circuit, simulate_coupled
 
 __all__ = [
@@ -70,7 +79,10 @@ __all__ = [
     "CoupledProtocol",
     "CoupledRun",
     "Layout",
+    "Measurements",
     "Protocol",
+    "ReadoutCalibration",
+    "ResourceEstimate",
     "build_coupled_protocol",
     "build_protocol",
     "circuit_dataset",
@@ -85,7 +97,10 @@ __all__ = [
     "coupled_step_circuit",
     "density_from_paulis",
     "derivative_with_error",
+    "estimate_resources",
     "expectation_from_counts",
+    "extrapolate",
+    "extrapolate_shared",
     "fake_backend",
     "fake_backend_names",
     "gate_label",
@@ -109,6 +124,7 @@ __all__ = [
     "simulate_circuit",
     "simulate_coupled",
     "state_preparation",
+    "step_folds",
     "steps_circuit",
     "to_qasm3",
     "two_qubit_paulis",

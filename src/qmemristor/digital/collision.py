@@ -47,6 +47,7 @@ from qiskit.circuit import Qubit
 
 from ..errors import ParameterError
 from ..memristor import InitialState, MemristorParams, kappa
+from .folding import append_folded, realised_scale, step_folds
 
 __all__ = [
     "LAYOUTS",
@@ -175,10 +176,22 @@ def build_protocol(params: MemristorParams, state: InitialState, t: ArrayLike) -
 # --------------------------------------------------------------------------------------------
 
 
-def append_collision(qc: QuantumCircuit, phi: float, system: Qubit, ancilla: Qubit) -> None:
-    """Append one collision: ``CRY(φ)`` system → ancilla, then ``CNOT`` ancilla → system."""
-    qc.cry(phi, system, ancilla)
-    qc.cx(ancilla, system)
+def append_collision(
+    qc: QuantumCircuit, phi: float, system: Qubit, ancilla: Qubit, fold: int = 1
+) -> None:
+    """Append one collision: ``CRY(φ)`` system → ancilla, then ``CNOT`` ancilla → system.
+
+    ``fold = 2k + 1 > 1`` appends the collision ``G`` folded to ``G (G† G)^k`` for
+    zero-noise extrapolation (:func:`qmemristor.digital.folding.append_folded`).
+    """
+    if fold == 1:
+        qc.cry(phi, system, ancilla)
+        qc.cx(ancilla, system)
+        return
+    block = QuantumCircuit(2, name="collision")
+    block.cry(phi, 0, 1)
+    block.cx(1, 0)
+    append_folded(qc, block, [system, ancilla], fold)
 
 
 def append_readout(qc: QuantumCircuit, lam: float, observable: str, qubit: Qubit) -> None:
@@ -310,20 +323,25 @@ class Layout:
         *,
         between: BetweenFn | None = None,
         barriers: bool = False,
+        fold: float = 1.0,
     ) -> None:
         """Append the steps: at step ``k`` every system collides with its ancilla, then
         ``between(qc, k)`` runs, then (reset layout) the ancillas are reset for the next step.
 
         ``ancillas[s]`` are system ``s``'s ancillas (:meth:`num_ancillas` of them) and
-        ``phis[s]`` its collision angles; all systems take the same number of steps.
+        ``phis[s]`` its collision angles; all systems take the same number of steps.  ``fold``
+        is the noise scale of zero-noise extrapolation: step ``k``'s collisions are folded into
+        :func:`~qmemristor.digital.folding.step_folds` copies (resets never are; ``between``
+        folds its own gates with the same pattern).
         """
         n = len(phis[0]) if phis else 0
         if any(len(p) != n for p in phis) or not len(systems) == len(phis) == len(ancillas):
             raise ParameterError("every system needs its ancillas and the same number of angles")
+        folds = step_folds(n, fold)
         for k in range(n):
             slot = 0 if self.needs_reset else k
             for system, anc, phi in zip(systems, ancillas, phis, strict=True):
-                append_collision(qc, float(phi[k]), system, anc[slot])
+                append_collision(qc, float(phi[k]), system, anc[slot], int(folds[k]))
             if between is not None:
                 between(qc, k)
             if self.needs_reset and k < n - 1:  # the last ancilla is simply discarded
@@ -385,15 +403,18 @@ def _registers(
     )
 
 
-def steps_circuit(phi: ArrayLike, layout: str | Layout = "paper") -> QuantumCircuit:
+def steps_circuit(
+    phi: ArrayLike, layout: str | Layout = "paper", *, fold: float = 1.0
+) -> QuantumCircuit:
     """The collisions alone (no preparation, no readout) in ``layout``: the channel's circuit.
 
-    Qubit 0 is the system; the ancillas start in |0⟩.  Used to compare the layouts' channels.
+    Qubit 0 is the system; the ancillas start in |0⟩.  Used to compare the layouts' channels
+    (and, with ``fold``, the folded circuits of zero-noise extrapolation with the unfolded).
     """
     lay = get_layout(layout)
     phi = np.atleast_1d(np.asarray(phi, dtype=float))
     qc, system, ancillas, _ = _registers(lay, phi.size, False, False)
-    lay.append_steps(qc, [system], [ancillas], [phi])
+    lay.append_steps(qc, [system], [ancillas], [phi], fold=fold)
     qc.name = f"steps_{lay.name}_{phi.size}"
     return qc
 
@@ -414,12 +435,15 @@ def protocol_circuit(
     *,
     measure: bool = True,
     barriers: bool = False,
+    fold: float = 1.0,
 ) -> QuantumCircuit:
     """The circuit that measures ``observable`` at the time point ``t[index]``.
 
     Preparation, ``index`` collisions in ``layout``, ``P(−ω t_index)``, basis change, and (if
     ``measure``) a measurement of the system into the 1-bit register ``c``.  ``barriers``
-    separates the steps (for drawings; simulation results do not change).
+    separates the steps (for drawings; simulation results do not change).  ``fold`` is the
+    noise scale ``λ ≥ 1`` of zero-noise extrapolation (the collisions' unitaries are folded;
+    ``metadata["noise_scale"]`` is the scale realised with ``index`` steps).
     """
     lay = get_layout(layout)
     check_observables([observable])
@@ -429,7 +453,7 @@ def protocol_circuit(
     append_preparation(qc, protocol.state, system, purifier)
     if barriers:
         qc.barrier()
-    lay.append_steps(qc, [system], [ancillas], [protocol.phi[:index]], barriers=barriers)
+    lay.append_steps(qc, [system], [ancillas], [protocol.phi[:index]], barriers=barriers, fold=fold)
     append_readout(qc, protocol.lam[index], observable, system)
     if measure:
         qc.measure(system, qc.clbits[0])
@@ -439,6 +463,7 @@ def protocol_circuit(
         "t": float(protocol.t[index]),
         "observable": observable,
         "layout": lay.name,
+        "noise_scale": realised_scale(index, fold),
     }
     return qc
 
@@ -449,6 +474,7 @@ def protocol_circuits(
     observables: Sequence[str] = ("x", "y"),
     *,
     measure: bool = True,
+    fold: float = 1.0,
 ) -> list[QuantumCircuit]:
     """All circuits of a run, time-major: ``[(t_0, obs_0), (t_0, obs_1), (t_1, obs_0), ...]``.
 
@@ -457,7 +483,7 @@ def protocol_circuits(
     """
     obs = check_observables(observables)
     return [
-        protocol_circuit(protocol, i, o, layout, measure=measure)
+        protocol_circuit(protocol, i, o, layout, measure=measure, fold=fold)
         for i in range(protocol.steps + 1)
         for o in obs
     ]

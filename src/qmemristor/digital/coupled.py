@@ -45,6 +45,7 @@ from ..conventions import two_qubit_to_paper
 from ..errors import ParameterError
 from ..memristor import InitialState, kappa
 from ..memristor.coupled import CoupledMemristors, check_uniform_grid
+from ..options import Execution
 from .collision import (
     Layout,
     append_collision,
@@ -57,15 +58,17 @@ from .collision import (
     is_pure,
 )
 from .execute import (
-    _check_seed,
-    _check_shots,
+    _is_estimator,
     collision_kraus,
+    estimate_resources,
     execute_circuits,
     initial_density,
     readout_basis,
-    resolve_backend_name,
+    sampled_measurements,
 )
+from .folding import append_folded, realised_scale, step_folds
 from .interactions import interaction_circuit, interaction_gate, interaction_matrix
+from .mitigation import Measurements, parity_functionals
 
 __all__ = [
     "SETTINGS",
@@ -150,12 +153,20 @@ def append_interaction(
     m2: Qubit,
     *,
     boxed: bool = False,
+    fold: int = 1,
 ) -> None:
     """Append the interaction that ends step ``step`` (the one from ``t_step`` to ``t_step+1``).
 
     ``boxed`` appends it as one labelled gate (for drawings) instead of its native gates.  In
-    the ``lab`` frame the gate is wrapped in the free evolution of ``t_{step+1}``.
+    the ``lab`` frame the gate is wrapped in the free evolution of ``t_{step+1}``.  ``fold``
+    ``= 2k + 1`` folds the whole unitary, phases included, to ``G (G† G)^k`` for zero-noise
+    extrapolation.
     """
+    if fold != 1:
+        block = QuantumCircuit(2, name="interaction")
+        append_interaction(block, protocol, step, block.qubits[0], block.qubits[1])
+        append_folded(qc, block, [m1, m2], fold)
+        return
     coupling = protocol.system.coupling
     lab = protocol.system.frame == "lab"
     if lab:
@@ -208,13 +219,16 @@ def coupled_protocol_circuit(
     measure: bool = True,
     barriers: bool = False,
     boxed: bool = False,
+    fold: float = 1.0,
 ) -> QuantumCircuit:
     """The circuit that measures the setting ``b1 b2`` at the time point ``t[index]``.
 
     Preparation of both memristors, ``index`` steps (both collisions, then the interaction),
     the free-evolution phases, the basis changes, and (if ``measure``) both systems into ``c``.
     ``barriers`` separates the steps and ``boxed`` draws each interaction as one labelled gate
-    (for drawings; the simulated operator is the same).
+    (for drawings; the simulated operator is the same).  ``fold`` is the noise scale of
+    zero-noise extrapolation: every collision and interaction is folded with the pattern of
+    :func:`~.folding.step_folds` (never a reset or measurement).
     """
     lay = get_layout(layout)
     b1, b2 = _check_setting(setting)
@@ -226,11 +240,20 @@ def coupled_protocol_circuit(
     if barriers:
         qc.barrier()
 
+    folds = step_folds(index, fold)
+
     def between(circ: QuantumCircuit, k: int) -> None:
-        append_interaction(circ, protocol, k, systems[0], systems[1], boxed=boxed)
+        m1, m2 = systems
+        append_interaction(circ, protocol, k, m1, m2, boxed=boxed, fold=int(folds[k]))
 
     lay.append_steps(
-        qc, systems, ancillas, list(protocol.phi[:, :index]), between=between, barriers=barriers
+        qc,
+        systems,
+        ancillas,
+        list(protocol.phi[:, :index]),
+        between=between,
+        barriers=barriers,
+        fold=fold,
     )
     for k, (q, b) in enumerate(zip(systems, (b1, b2), strict=True)):
         append_readout(qc, protocol.lam[k, index], b, q)
@@ -244,6 +267,7 @@ def coupled_protocol_circuit(
         "layout": lay.name,
         "interaction": protocol.system.coupling.name,
         "frame": protocol.system.frame,
+        "noise_scale": realised_scale(index, fold),
     }
     return qc
 
@@ -254,11 +278,12 @@ def coupled_protocol_circuits(
     settings: Sequence[str] = SETTINGS,
     *,
     measure: bool = True,
+    fold: float = 1.0,
 ) -> list[QuantumCircuit]:
     """All circuits of a run, time-major: ``[(t_0, s_0), (t_0, s_1), ..., (t_1, s_0), ...]``."""
     sets = [_check_setting(s) for s in settings]
     return [
-        coupled_protocol_circuit(protocol, i, s, layout, measure=measure)
+        coupled_protocol_circuit(protocol, i, s, layout, measure=measure, fold=fold)
         for i in range(protocol.steps + 1)
         for s in sets
     ]
@@ -387,7 +412,8 @@ class CoupledRun:
     shots : int or None
         Shots per circuit; ``None`` for ``density``.
     counts : ndarray of int, shape (n_t, n_settings, 4), or None
-        Shots per outcome ``c0 + 2 c1`` (Qiskit basis, after the basis changes).
+        Shots per outcome ``c0 + 2 c1`` (Qiskit basis, after the basis changes); raw counts at
+        noise scale 1 when mitigated.
     probabilities : ndarray, shape (n_t, n_settings, 4), or None
         Exact outcome probabilities (``density`` and ``sampled``).
     rho : ndarray, shape (n_t, 4, 4), or None
@@ -395,6 +421,11 @@ class CoupledRun:
     backend, layout : str
     seed : int or None
     info : dict
+    parities, parities_err : ndarray, shape (n_t, n_settings, 3), or None
+        With mitigation: the mitigated Qiskit-basis ``⟨Z0⟩, ⟨Z1⟩, ⟨Z0 Z1⟩`` of every setting
+        (after its basis changes) and their standard errors.
+    measurements : Measurements or None
+        With mitigation, every scale's counts and the readout calibrations.
     """
 
     protocol: CoupledProtocol
@@ -407,6 +438,9 @@ class CoupledRun:
     layout: str
     seed: int | None
     info: dict[str, Any] = field(default_factory=dict)
+    parities: NDArray[np.float64] | None = None
+    parities_err: NDArray[np.float64] | None = None
+    measurements: Measurements | None = None
 
     @property
     def t(self) -> NDArray[np.float64]:
@@ -418,55 +452,111 @@ def run_coupled_protocol(
     state1: InitialState,
     state2: InitialState,
     t: ArrayLike,
+    execution: Execution | None = None,
     *,
-    backend: Any = "density",
-    layout: str = "paper",
-    shots: int = 5000,
+    backend: Any = None,
+    layout: str | None = None,
+    shots: int | None = None,
     seed: int | None = None,
     pass_manager: Any = None,
     aer_method: str | None = None,
 ) -> CoupledRun:
-    """Run the coupled protocol's tomography circuits (9 per time point) on ``backend``.
+    """Run the coupled protocol's tomography circuits (9 per time point) on a backend.
 
-    Parameters are those of :func:`qmemristor.digital.run_protocol`; ``t`` must be uniform.
-    ``density`` returns the exact states and probabilities without shots; ``sampled`` draws
-    seeded multinomial counts from the exact probabilities of every circuit; the other
-    backends run the circuits of ``layout`` (the paper layout has ``2i + 2`` qubits at
-    ``t_i``: keep it to a few steps on simulators).
+    ``execution`` (or the old keywords) as in :func:`qmemristor.digital.run_protocol`; ``t``
+    must be uniform.  ``density`` returns the exact states and probabilities without shots;
+    ``sampled`` draws seeded multinomial counts from the exact probabilities of every circuit;
+    the other backends run the circuits of the layout (the paper layout has ``2i + 2`` qubits
+    at ``t_i``: keep it to a few steps on simulators).  With mitigation the mitigated parities
+    of every setting are in ``parities``; an ``EstimatorV2`` is not supported here (the
+    tomography needs outcome counts).
     """
-    lay = get_layout(layout)
-    shots = _check_shots(shots)
-    seed = _check_seed(seed)
+    ex = Execution.resolve(
+        execution,
+        backend=backend,
+        layout=layout,
+        shots=shots,
+        seed=seed,
+        pass_manager=pass_manager,
+        aer_method=aer_method,
+    )
+    lay = get_layout(ex.layout)
+    if _is_estimator(ex.backend):
+        raise ParameterError(
+            "two coupled memristors are read out by tomography from counts: use a SamplerV2 "
+            "or a BackendV2, not an EstimatorV2"
+        )
     protocol = build_coupled_protocol(system, state1, state2, t)
     n_t = protocol.t.size
     info: dict[str, Any] = {
         "num_circuits": n_t * len(SETTINGS),
         "max_qubits": lay.num_qubits(protocol.steps, mixed=protocol.num_mixed, systems=2),
     }
-    if isinstance(backend, str) and resolve_backend_name(backend) in ("density", "sampled"):
+    estimate = estimate_resources(
+        ex, lay, protocol.steps, len(SETTINGS), mixed=protocol.num_mixed, systems=2, check=False
+    )
+    info["estimate"] = estimate.record()
+    m = ex.mitigation
+    common: dict[str, Any] = {"layout": lay.name, "seed": ex.seed, "info": info}
+    if ex.backend in ("density", "sampled"):
+        estimate.check(lay.name)
         rho_i = propagate_coupled(protocol)
         probs = coupled_outcome_probabilities(protocol, SETTINGS, rho_i)
-        rho = schrodinger_states(protocol, rho_i)
-        if backend == "density":
+        if ex.backend == "density":
+            rho = schrodinger_states(protocol, rho_i)
             return CoupledRun(
-                protocol, SETTINGS, None, None, probs, rho, backend, lay.name, seed, info
+                protocol, SETTINGS, None, None, probs, rho, backend="density", **common
             )
-        rng = np.random.default_rng(seed)
         p = probs / probs.sum(axis=-1, keepdims=True)
-        counts = rng.multinomial(shots, p).astype(np.int64)
-        return CoupledRun(
-            protocol, SETTINGS, shots, counts, probs, None, backend, lay.name, seed, info
-        )
-    counts, name = execute_circuits(
-        lambda: coupled_protocol_circuits(protocol, lay, SETTINGS),
-        backend,
+        if not m.active:
+            counts = np.random.default_rng(ex.seed).multinomial(ex.shots, p).astype(np.int64)
+            return CoupledRun(
+                protocol, SETTINGS, ex.shots, counts, probs, None, backend="sampled", **common
+            )
+
+        def draw(rng: np.random.Generator) -> NDArray[np.int64]:
+            return rng.multinomial(ex.shots, p).astype(np.int64).reshape(-1, 4)
+
+        steps = np.repeat(np.arange(n_t), len(SETTINGS))
+        meas = sampled_measurements(draw, ex, steps, 2, info)
+        return _coupled_run(protocol, meas, probs, ex, "sampled", common)
+    meas, name = execute_circuits(
+        lambda fold: coupled_protocol_circuits(protocol, lay, SETTINGS, fold=fold),
+        ex,
         lay,
-        shots=shots,
-        seed=seed,
-        pass_manager=pass_manager,
-        aer_method=aer_method,
         info=info,
+        estimate=estimate,
         nbits=2,
     )
-    counts = counts.reshape(n_t, len(SETTINGS), 4)
-    return CoupledRun(protocol, SETTINGS, shots, counts, None, None, name, lay.name, seed, info)
+    return _coupled_run(protocol, meas, None, ex, name, common)
+
+
+def _coupled_run(
+    protocol: CoupledProtocol,
+    meas: Measurements,
+    probs: NDArray[np.float64] | None,
+    ex: Execution,
+    name: str,
+    common: dict[str, Any],
+) -> CoupledRun:
+    n_t = protocol.t.size
+    counts = meas.counts[0].reshape(n_t, len(SETTINGS), 4)
+    m = ex.mitigation
+    if not m.active:
+        return CoupledRun(protocol, SETTINGS, meas.shots, counts, probs, None, name, **common)
+    est = meas.estimates(parity_functionals(2), extrapolation=m.extrapolation)
+    if "mitigation" in common["info"]:
+        common["info"]["mitigation"]["exponential_fallbacks"] = int(est["fallback"].sum())
+    return CoupledRun(
+        protocol,
+        SETTINGS,
+        meas.shots,
+        counts,
+        probs,
+        None,
+        name,
+        parities=est["value"].reshape(n_t, len(SETTINGS), 3),
+        parities_err=est["error"].reshape(n_t, len(SETTINGS), 3),
+        measurements=meas,
+        **common,
+    )

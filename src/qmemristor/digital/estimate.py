@@ -40,6 +40,7 @@ __all__ = [
     "gradient_weights",
     "memristor_estimates",
     "paper_expectations",
+    "paulis_from_parities",
     "physical_density",
     "two_qubit_paulis",
 ]
@@ -62,11 +63,14 @@ def expectation_from_counts(
 def paper_expectations(run: CircuitRun) -> dict[str, tuple[NDArray, NDArray]]:
     """Paper-basis ``{obs: (⟨σ_obs⟩, δ⟨σ_obs⟩)}`` of a run, each of shape ``(n_t,)``.
 
-    Exact runs (``counts0 is None``) give ``2 p0 − 1`` with zero error.
+    Exact runs (``counts0 is None``) give ``2 p0 − 1`` with zero error; mitigated runs their
+    mitigated ``expectation`` and its propagated error.
     """
     out = {}
     for j, obs in enumerate(run.observables):
-        if run.counts0 is None:
+        if run.expectation is not None and run.expectation_err is not None:
+            mean, err = run.expectation[:, j], run.expectation_err[:, j]
+        elif run.counts0 is None:
             mean = 2.0 * run.p0[:, j] - 1.0
             err = np.zeros_like(mean)
         else:
@@ -209,6 +213,44 @@ def two_qubit_paulis(
         t[..., a, 0], t[..., 0, a] = m1, m2
         t_err[..., a, 0] = np.sqrt(np.clip(1 - m1**2, 0, None) / n)
         t_err[..., 0, a] = np.sqrt(np.clip(1 - m2**2, 0, None) / n)
+    return t, t_err
+
+
+def paulis_from_parities(
+    parities: ArrayLike, errors: ArrayLike, settings: Sequence[str]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """``T_ij`` and its errors (as :func:`two_qubit_paulis`) from per-setting parities.
+
+    ``parities[..., j, :]`` are the Qiskit-basis ``⟨Z0⟩, ⟨Z1⟩, ⟨Z0 Z1⟩`` measured in setting
+    ``b1 b2`` (e.g. mitigated ones, :attr:`~.coupled.CoupledRun.parities`), with independent
+    standard ``errors``.  A correlation comes from its one setting; a single-memristor
+    ``⟨σa⊗1⟩`` is the mean of the three settings that measure memristor 1 in ``a``, with error
+    ``sqrt(Σ δ²)/3``.  Signs as in :func:`two_qubit_paulis`.
+    """
+    par = np.asarray(parities, dtype=float)
+    err = np.asarray(errors, dtype=float)
+    settings = list(settings)
+    if sorted(settings) != sorted(a + b for a in "xyz" for b in "xyz"):
+        raise ParameterError("two-qubit tomography needs all nine settings xx, xy, ..., zz")
+    if par.shape[-2:] != (len(settings), 3) or err.shape != par.shape:
+        raise ParameterError("parities and errors must have shape (..., 9, 3)")
+    axes = "ixyz"
+    t = np.zeros((*par.shape[:-2], 4, 4))
+    t_err = np.zeros_like(t)
+    t[..., 0, 0] = 1.0
+    var_single = np.zeros_like(t)
+    for j, (b1, b2) in enumerate(settings):
+        s1, s2 = QISKIT_PAULI_SIGN[b1], QISKIT_PAULI_SIGN[b2]
+        i1, i2 = axes.index(b1), axes.index(b2)
+        t[..., i1, i2] = s1 * s2 * par[..., j, 2]
+        t_err[..., i1, i2] = err[..., j, 2]
+        t[..., i1, 0] += s1 * par[..., j, 0] / 3
+        var_single[..., i1, 0] += err[..., j, 0] ** 2 / 9
+        t[..., 0, i2] += s2 * par[..., j, 1] / 3
+        var_single[..., 0, i2] += err[..., j, 1] ** 2 / 9
+    for a in (1, 2, 3):
+        t_err[..., a, 0] = np.sqrt(var_single[..., a, 0])
+        t_err[..., 0, a] = np.sqrt(var_single[..., 0, a])
     return t, t_err
 
 

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -44,6 +44,7 @@ from qiskit.quantum_info import Operator
 
 from ..errors import ParameterError
 from ..memristor import InitialState, MemristorParams
+from ..options import BACKEND_NAMES, Execution, Mitigation
 from .collision import (
     Layout,
     Protocol,
@@ -56,24 +57,41 @@ from .collision import (
     readout_circuit,
     state_preparation,
 )
+from .folding import realised_scale
+from .mitigation import (
+    Measurements,
+    ReadoutCalibration,
+    apply_dd,
+    calibration_circuits,
+    has_timing,
+    measured_qubits,
+    parity_functionals,
+    sub_seed,
+    twirl_circuits,
+)
 
 __all__ = [
     "BACKENDS",
     "CircuitRun",
+    "ResourceEstimate",
     "collision_kraus",
+    "effective_shots",
+    "estimate_resources",
     "execute_circuits",
     "fake_backend",
     "fake_backend_names",
     "initial_density",
+    "make_runner",
     "outcome_probabilities",
     "propagate",
     "readout_basis",
     "resolve_backend_name",
     "run_protocol",
+    "sampled_measurements",
 ]
 
 #: Backend names accepted as strings (``fake:NAME`` takes a fake IBM device name).
-BACKENDS = ("density", "sampled", "aer", "fake:NAME")
+BACKENDS = BACKEND_NAMES
 
 
 @dataclass(frozen=True)
@@ -97,7 +115,14 @@ class CircuitRun:
     backend, layout : str
     seed : int or None
     info : dict
-        Circuit counts, largest qubit number, simulator method, device, ...
+        Circuit counts, largest qubit number, simulator method, device, resource estimate,
+        and with mitigation what was applied and spent (``info["mitigation"]``).
+    expectation, expectation_err : ndarray, shape (n_t, n_obs), or None
+        Mitigated Qiskit-basis ⟨P⟩ and its standard error (``None`` without mitigation:
+        then the estimates come from ``counts0``).
+    measurements : Measurements or None
+        With mitigation, every scale's counts and the calibrations, to derive the estimates
+        of other combinations of strategies from the same data.
     """
 
     t: NDArray[np.float64]
@@ -109,6 +134,9 @@ class CircuitRun:
     layout: str
     seed: int | None
     info: dict[str, Any] = field(default_factory=dict)
+    expectation: NDArray[np.float64] | None = None
+    expectation_err: NDArray[np.float64] | None = None
+    measurements: Measurements | None = None
 
 
 # --------------------------------------------------------------------------------------------
@@ -227,20 +255,6 @@ def outcome_probabilities(
 # --------------------------------------------------------------------------------------------
 # validation and backend resolution
 # --------------------------------------------------------------------------------------------
-
-
-def _check_shots(shots: object) -> int:
-    if isinstance(shots, bool) or not isinstance(shots, int | np.integer) or shots <= 0:
-        raise ParameterError(f"shots must be a positive integer (got {shots!r})")
-    return int(shots)
-
-
-def _check_seed(seed: object) -> int | None:
-    if seed is None:
-        return None
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise ParameterError(f"seed must be a non-negative integer (got {seed!r})")
-    return int(seed)
 
 
 def _fake_classes() -> dict[str, type]:
@@ -363,34 +377,9 @@ def _counts_from_sampler(result: Any, shots: int, nbits: int = 1) -> NDArray[np.
     return out
 
 
-def _run_aer(
-    circuits, *, shots: int, seed: int | None, method: str, nbits: int = 1
-) -> NDArray[np.int64]:
-    from qiskit.circuit.equivalence_library import SessionEquivalenceLibrary
-    from qiskit.transpiler import PassManager
-    from qiskit.transpiler.passes import BasisTranslator
-    from qiskit_aer import AerSimulator
-
-    # Aer parallelises over shots/experiments with threads; for circuits this small the
-    # threads cost more than they save (measured on 2 cores: 50 reset-layout circuits of
-    # ≤ 24 steps, 5000 shots: 0.98 s threaded vs 0.49 s with one thread).
-    small = max(c.num_qubits for c in circuits) <= 10
-    sim = AerSimulator(method=method, **({"max_parallel_threads": 1} if small else {}))
-    supported = set(sim.target.operation_names) if sim.target is not None else set()
-    used = {inst.operation.name for c in circuits for inst in c.data}
-    if not used <= supported:
-        # Only the basis translation Aer needs (density_matrix has no native CRY).  The preset
-        # transpiler does the same plus layout/routing passes: measured 2.2 s vs 0.02 s for 50
-        # circuits of ≤ 24 steps.
-        pm = PassManager([BasisTranslator(SessionEquivalenceLibrary, sorted(supported))])
-        circuits = pm.run(circuits)
-    result = _run_seeded(sim, circuits, shots, seed, "Aer simulation failed")
-    return _counts_from_result(result, len(circuits), shots, nbits)
-
-
 def _run_seeded(sim: Any, circuits, shots: int, seed: int | None, failure: str) -> Any:
     """``sim.run`` with ``shots`` (and ``seed_simulator`` if seeded); its successful result."""
-    opts = {"shots": shots}
+    opts: dict[str, Any] = {"shots": shots}
     if seed is not None:
         opts["seed_simulator"] = seed
     result = sim.run(circuits, **opts).result()
@@ -426,15 +415,71 @@ def _sampler_for(backend: Any, shots: int, seed: int | None):
     return BackendSamplerV2(backend=backend, options=opts)
 
 
-def _run_fake(circuits, device: Any, *, shots: int, seed: int | None, nbits: int = 1):
-    """Transpile to ``device`` and run on ``AerSimulator.from_backend(device)`` (its noise)."""
-    from qiskit_aer import AerSimulator
+@dataclass
+class _Runner:
+    """One way of running measured circuits: to its instruction set, then counts.
 
-    sim = AerSimulator.from_backend(device)
-    isa = _transpile(circuits, sim, seed, None)
-    result = _run_seeded(sim, isa, shots, seed, f"noisy simulation of {device.name} failed")
-    info = {"device": device.name, "max_depth": max(c.depth() for c in isa)}
-    return _counts_from_result(result, len(isa), shots, nbits), info
+    ``kind``: ``aer`` (qiskit-aer, only the basis translation it needs), ``fake`` (a fake IBM
+    device's noisy simulator, preset transpilation), ``backend`` (any ``BackendV2``: preset
+    transpilation or ``pass_manager``, run through a ``SamplerV2``) or ``sampler`` (pubs as
+    they are, after ``pass_manager`` if given).  ``target`` is the instruction set with its
+    durations where known (for DD and twirling); ``key`` identifies the backend in the
+    calibration cache.
+    """
+
+    kind: str
+    name: str
+    obj: Any
+    target: Any
+    key: tuple[Any, ...]
+    seed: int | None
+    pass_manager: Any = None
+
+    def isa(self, circuits: list) -> list:
+        if self.kind == "aer":
+            return _aer_translate(self.obj, circuits)
+        if self.kind in ("fake", "backend"):
+            return list(_transpile(circuits, self.obj, self.seed, self.pass_manager))
+        return list(self.pass_manager.run(circuits)) if self.pass_manager is not None else circuits
+
+    def run(self, circuits: list, shots: int, seed: int | None, nbits: int) -> NDArray[np.int64]:
+        if self.kind in ("aer", "fake"):
+            what = "Aer simulation" if self.kind == "aer" else f"noisy simulation of {self.name}"
+            result = _run_seeded(self.obj, circuits, shots, seed, f"{what} failed")
+            return _counts_from_result(result, len(circuits), shots, nbits)
+        if self.kind == "backend":
+            sampler = _sampler_for(self.obj, shots, seed)
+            result = sampler.run([(c,) for c in circuits]).result()
+        else:
+            result = self.obj.run([(c,) for c in circuits], shots=shots).result()
+        return _counts_from_sampler(result, shots, nbits)
+
+
+def _aer_translate(sim: Any, circuits: list) -> list:
+    """Only the basis translation Aer needs (density_matrix has no native CRY).
+
+    The preset transpiler does the same plus layout/routing passes: measured 2.2 s vs 0.02 s
+    for 50 circuits of ≤ 24 steps.
+    """
+    from qiskit.circuit.equivalence_library import SessionEquivalenceLibrary
+    from qiskit.transpiler import PassManager
+    from qiskit.transpiler.passes import BasisTranslator
+
+    supported = set(sim.target.operation_names) if sim.target is not None else set()
+    used = {inst.operation.name for c in circuits for inst in c.data}
+    if used <= supported:
+        return circuits
+    pm = PassManager([BasisTranslator(SessionEquivalenceLibrary, sorted(supported))])
+    return list(pm.run(circuits))
+
+
+def _primitive_backend(obj: Any) -> Any:
+    """The backend a primitive runs on (``backend`` attribute or method), or ``None``."""
+    b = getattr(obj, "backend", None) or getattr(obj, "_backend", None)
+    try:
+        return b() if callable(b) else b
+    except Exception:  # noqa: BLE001 - a primitive without a backend (e.g. Aer's SamplerV2)
+        return None
 
 
 def _check_reset(backend: Any, layout: Any) -> None:
@@ -471,63 +516,410 @@ def _is_backend(obj: Any) -> bool:
     return isinstance(obj, BackendV2)
 
 
-def execute_circuits(
-    build: Any,
-    backend: Any,
-    layout: Layout,
-    *,
-    shots: int,
-    seed: int | None,
-    pass_manager: Any,
-    aer_method: str | None,
-    info: dict[str, Any],
-    nbits: int = 1,
-) -> tuple[NDArray[np.int64], str]:
-    """Run measured circuits on a circuit-executing backend; counts of every outcome.
+def _is_estimator(obj: Any) -> bool:
+    from qiskit.primitives import BaseEstimatorV2
 
-    Shared by the single- and the coupled-memristor protocols.  ``build()`` returns the
-    circuits (called only after the backend is validated, so a bad name fails before any
-    circuit is built); each has one classical register ``c`` of ``nbits`` bits.  ``backend``
-    is ``"aer"``, ``"fake:NAME"``, a ``BackendV2`` or a ``SamplerV2``; ``info`` must hold
-    ``max_qubits`` and receives the simulator method or device.  Returns the counts, shape
-    ``(n_circuits, 2**nbits)`` (column = outcome as an integer, ``c[0]`` least significant),
-    and the backend's name for the record.
+    return isinstance(obj, BaseEstimatorV2)
+
+
+def make_runner(
+    execution: Execution,
+    layout: Layout,
+    max_qubits: int,
+    estimate: ResourceEstimate | None = None,
+) -> _Runner:
+    """Validate the backend of ``execution`` against the circuits and return its runner.
+
+    Called before any circuit is built: an unknown device, a device without reset for the
+    reset layout, circuits wider than the device, a statevector that cannot fit, or an
+    ``estimate`` beyond the limits are refused here (the estimate after the checks that name
+    the device's own limits, before any simulator is built).
     """
+    ex = execution
+    backend = ex.backend
     if isinstance(backend, str):
         name = resolve_backend_name(backend)
         if name in ("density", "sampled"):  # pragma: no cover - callers handle these
             raise ParameterError(f"{name} does not run circuits")
-        device = fake_backend(name[5:]) if name.startswith("fake:") else None
-        if device is not None:
+        from qiskit_aer import AerSimulator
+
+        if name.startswith("fake:"):
+            device = fake_backend(name[5:])
             _check_reset(device, layout)
-            _check_width(device, info["max_qubits"], layout)
-        circuits = build()
-        if device is None:  # "aer"
-            method = aer_method or ("density_matrix" if layout.needs_reset else "automatic")
-            if method in ("automatic", "statevector"):
-                _check_statevector_memory(info["max_qubits"], layout.name)
-            info["method"] = method
-            counts = _run_aer(circuits, shots=shots, seed=seed, method=method, nbits=nbits)
-            return counts, name
-        counts, extra = _run_fake(circuits, device, shots=shots, seed=seed, nbits=nbits)
-        info.update(extra)
-        return counts, f"fake:{device.name}"
+            _check_width(device, max_qubits, layout)
+            if estimate is not None:
+                estimate.check(layout.name)
+            sim = _device_simulator(device.name)
+            return _Runner("fake", device.name, sim, sim.target, ("fake", device.name), ex.seed)
+        method = ex.aer_method or ("density_matrix" if layout.needs_reset else "automatic")
+        if method in ("automatic", "statevector"):
+            _check_statevector_memory(max_qubits, layout.name)
+        if estimate is not None:
+            estimate.check(layout.name)
+        # Aer parallelises over shots/experiments with threads; for circuits this small the
+        # threads cost more than they save (measured on 2 cores: 50 reset-layout circuits of
+        # ≤ 24 steps, 5000 shots: 0.98 s threaded vs 0.49 s with one thread).
+        opts: dict[str, Any] = {"max_parallel_threads": 1} if max_qubits <= 10 else {}
+        if ex.noise_model is not None:
+            opts["noise_model"] = ex.noise_model
+        sim = AerSimulator(method=method, **opts)
+        return _Runner("aer", method, sim, None, ("aer", id(ex.noise_model)), ex.seed)
     if _is_sampler(backend):
-        circuits = build()
-        if pass_manager is not None:
-            circuits = pass_manager.run(circuits)
-        result = backend.run([(c,) for c in circuits], shots=shots).result()
-        return _counts_from_sampler(result, shots, nbits), f"sampler:{type(backend).__name__}"
+        target = getattr(_primitive_backend(backend), "target", None)
+        key = ("sampler", id(backend))
+        name = type(backend).__name__
+        return _Runner("sampler", name, backend, target, key, ex.seed, ex.pass_manager)
     if _is_backend(backend):
         _check_reset(backend, layout)
-        _check_width(backend, info["max_qubits"], layout)
-        circuits = _transpile(build(), backend, seed, pass_manager)
-        result = _sampler_for(backend, shots, seed).run([(c,) for c in circuits]).result()
-        return _counts_from_sampler(result, shots, nbits), f"backend:{backend.name}"
+        _check_width(backend, max_qubits, layout)
+        bkey: tuple[Any, ...] = ("backend", backend.name, id(backend))
+        return _Runner(
+            "backend", backend.name, backend, backend.target, bkey, ex.seed, ex.pass_manager
+        )
     raise ParameterError(
-        f"backend must be one of {', '.join(BACKENDS)}, a BackendV2 or a SamplerV2 "
-        f"(got {type(backend).__name__})"
+        f"backend must be one of {', '.join(BACKENDS)}, a BackendV2, a SamplerV2 or an "
+        f"EstimatorV2 (got {type(backend).__name__})"
     )
+
+
+@lru_cache(maxsize=4)
+def _device_simulator(name: str) -> Any:
+    """``AerSimulator.from_backend`` of a fake device, built once per device and process.
+
+    Measured reason: building the noise model takes 0.9 s for fake_manila (more for larger
+    devices), as long as simulating a small run; runs pass shots and seeds per call, so the
+    simulator is not changed by use.
+    """
+    from qiskit_aer import AerSimulator
+
+    return AerSimulator.from_backend(fake_backend(name))
+
+
+def runner_label(runner: _Runner) -> str:
+    """The backend's name in the record: ``aer``, ``fake:NAME``, ``backend:NAME``, ..."""
+    return {
+        "aer": "aer",
+        "fake": f"fake:{runner.name}",
+        "backend": f"backend:{runner.name}",
+        "sampler": f"sampler:{runner.name}",
+    }[runner.kind]
+
+
+#: Readout calibrations by (backend key, qubits, width, shots, seed); bounded, oldest dropped.
+_CALIBRATIONS: dict[tuple[Any, ...], ReadoutCalibration] = {}
+_CALIBRATION_CACHE_SIZE = 64
+
+
+def _calibrate(
+    runner: _Runner, qubits: tuple[int, ...], width: int, shots: int, seed: int | None
+) -> tuple[ReadoutCalibration, bool]:
+    """The readout calibration of ``qubits`` (cached per backend); whether it ran now.
+
+    Seeded calibrations are deterministic, so the cache changes no number, only the time.
+    """
+    key = (runner.key, qubits, width, shots, seed)
+    cal = _CALIBRATIONS.get(key)
+    if cal is not None:
+        return cal, False
+    counts = runner.run(calibration_circuits(qubits, width), shots, seed, len(qubits))
+    cal = ReadoutCalibration.from_counts(qubits, counts, shots)
+    if len(_CALIBRATIONS) >= _CALIBRATION_CACHE_SIZE:
+        _CALIBRATIONS.pop(next(iter(_CALIBRATIONS)))
+    _CALIBRATIONS[key] = cal
+    return cal, True
+
+
+def effective_shots(execution: Execution) -> int:
+    """Shots per circuit and scale: with twirling, ``twirls`` copies of ``shots // twirls``."""
+    m = execution.mitigation
+    if not m.twirl:
+        return execution.shots
+    if execution.shots < m.twirls:
+        raise ParameterError(
+            f"shots ({execution.shots}) must be ≥ twirls ({m.twirls}): the twirled copies "
+            "share the shots of a circuit"
+        )
+    return m.twirls * (execution.shots // m.twirls)
+
+
+def execute_circuits(
+    build: Callable[[float], list],
+    execution: Execution,
+    layout: Layout,
+    *,
+    info: dict[str, Any],
+    estimate: ResourceEstimate | None = None,
+    nbits: int = 1,
+) -> tuple[Measurements, str]:
+    """Run measured circuits on a circuit-executing backend, with the requested mitigation.
+
+    Shared by the single- and the coupled-memristor protocols.  ``build(λ)`` returns the
+    circuits with every collision and interaction folded by the odd scale ``λ`` (called only
+    after the backend and the ``estimate`` are checked, so a bad name or an impossible size
+    fails before any circuit is built); each has one classical register ``c`` of ``nbits``
+    bits.  ``info`` must hold ``max_qubits`` and receives the simulator method or device and
+    the mitigation's accounting (circuits and shots spent).  Returns the
+    :class:`~.mitigation.Measurements` (counts of shape ``(S, n, 2**nbits)``; column = outcome
+    as an integer, ``c[0]`` least significant) and the backend's name for the record.
+    """
+    ex = execution
+    m = ex.mitigation
+    runner = make_runner(ex, layout, info["max_qubits"], estimate)
+    if m.dd and not has_timing(runner.target):
+        raise ParameterError(
+            f"dd needs a backend that reports gate durations; {runner_label(runner)} has none "
+            "(use fake:NAME or a device)"
+        )
+    if runner.kind == "aer":
+        info["method"] = runner.name
+    shots = effective_shots(ex)
+    per_run = shots // m.twirls if m.twirl else shots
+    counts: list[NDArray[np.int64]] = []
+    cal_index: list[NDArray[np.intp]] = []
+    calibrations: list[ReadoutCalibration] = []
+    spent = {"circuits": 0, "shots": 0, "calibration_circuits": 0, "calibration_shots": 0}
+    cal_shots = m.calibration_shots or ex.shots
+    cal_seed = sub_seed(ex.seed, 2)
+    realised: list[list[float]] = []
+    steps: list[int] = []
+    for scale in m.scales:
+        logical = build(scale)
+        realised.append([c.metadata.get("noise_scale", scale) for c in logical])
+        steps = [int(c.metadata.get("index", 0)) for c in logical]
+        isa = runner.isa(logical)
+        if scale == 1 and runner.kind == "fake":
+            info["device"] = runner.name
+            info["max_depth"] = max(c.depth() for c in isa)
+        index = np.full(len(isa), -1, dtype=np.intp)
+        if m.readout:
+            for i, qc in enumerate(isa):
+                cal, ran = _calibrate(
+                    runner, measured_qubits(qc), qc.num_qubits, cal_shots, cal_seed
+                )
+                if cal not in calibrations:
+                    calibrations.append(cal)
+                index[i] = calibrations.index(cal)
+                if ran:
+                    spent["calibration_circuits"] += 2
+                    spent["calibration_shots"] += 2 * cal_shots
+        runs = isa
+        if m.twirl:
+            runs = twirl_circuits(isa, m.twirls, sub_seed(ex.seed, 3, len(counts)), runner.target)
+        if m.dd:
+            runs = apply_dd(runs, runner.target, m.dd_sequence)
+        seed = ex.seed if scale == 1 else sub_seed(ex.seed, 1, len(counts))
+        c = runner.run(runs, per_run, seed, nbits)
+        if m.twirl:
+            c = c.reshape(len(isa), m.twirls, -1).sum(axis=1)
+        counts.append(c)
+        cal_index.append(index)
+        spent["circuits"] += len(runs)
+        spent["shots"] += len(runs) * per_run
+    meas = Measurements(
+        tuple(m.scales),
+        np.stack(counts),
+        shots,
+        tuple(calibrations),
+        np.stack(cal_index) if m.readout else None,
+        np.asarray(realised, dtype=float),
+        np.asarray(steps, dtype=np.int64),
+    )
+    if m.active:
+        info["mitigation"] = _accounting(m, spent, calibrations)
+    return meas, runner_label(runner)
+
+
+def _accounting(
+    m: Mitigation, spent: dict[str, int], calibrations: Sequence[ReadoutCalibration]
+) -> dict[str, Any]:
+    """What was applied and what it cost (for the record and ``--json``)."""
+    out: dict[str, Any] = {**m.record(), **spent}
+    out["total_circuits"] = spent["circuits"] + spent["calibration_circuits"]
+    out["total_shots"] = spent["shots"] + spent["calibration_shots"]
+    if calibrations:
+        out["readout"] = [c.record() for c in calibrations]
+    return out
+
+
+def sampled_measurements(
+    draw: Callable[[np.random.Generator], NDArray[np.int64]],
+    execution: Execution,
+    steps: NDArray[np.intp],
+    nbits: int,
+    info: dict[str, Any],
+) -> Measurements:
+    """The :class:`~.mitigation.Measurements` of the noise-free ``sampled`` backend.
+
+    ``draw(rng)`` draws the counts ``(n, 2**nbits)`` of every circuit from the exact
+    probabilities; ``steps`` are the circuits' numbers of steps (for their realised scales).
+    Folding leaves the ideal probabilities unchanged, so every scale draws from the same ones
+    (with its own seed; scale 1 uses the run's seed, so its counts are those of the
+    unmitigated run), and the readout calibration is the ideal one (its circuits would read 0
+    and 1 without error).
+    """
+    m = execution.mitigation
+    n_circuits = len(steps)
+    counts = []
+    for j in range(len(m.scales)):
+        seed = execution.seed if j == 0 else sub_seed(execution.seed, 1, j)
+        counts.append(draw(np.random.default_rng(seed)))
+    realised = [[realised_scale(int(i), s) for i in steps] for s in m.scales]
+    cal_shots = m.calibration_shots or execution.shots
+    cals: tuple[ReadoutCalibration, ...] = ()
+    index = None
+    runs = n_circuits * len(m.scales)
+    spent = {
+        "circuits": runs,
+        "shots": runs * execution.shots,
+        "calibration_circuits": 0,
+        "calibration_shots": 0,
+    }
+    if m.readout:
+        cals = (ReadoutCalibration.ideal(tuple(range(nbits)), cal_shots),)
+        index = np.zeros((len(m.scales), n_circuits), dtype=np.intp)
+        spent["calibration_circuits"] = 2
+        spent["calibration_shots"] = 2 * cal_shots
+    if m.active:
+        info["mitigation"] = _accounting(m, spent, cals)
+    noise = np.asarray(realised, dtype=float)
+    steps = np.asarray(steps, dtype=np.int64)
+    return Measurements(
+        tuple(m.scales), np.stack(counts), execution.shots, cals, index, noise, steps
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# resource estimates (before anything is built or run)
+# --------------------------------------------------------------------------------------------
+
+#: Simulator work refused beyond this many amplitude updates (gates × state size, × shots for
+#: trajectory sampling): on 2 cores Aer does roughly 1e9 per second, so 1e12 is ~15 minutes.
+WORK_LIMIT = 1e12
+#: Transpiled operations per collision or interaction gate on an IBM device (CRY → 2 two-qubit
+#: gates and ~8 single-qubit ones; measured: 723 ISA operations deep for 60 reset-layout steps
+#: on fake_manila, i.e. ~12 per step).
+OPS_PER_BLOCK = 12
+
+
+@dataclass(frozen=True)
+class ResourceEstimate:
+    """What a circuit run will cost, estimated before anything is built.
+
+    Attributes
+    ----------
+    qubits : int
+        Qubits of the widest circuit.
+    circuits : int
+        Circuits run (all noise scales and twirled copies; readout calibration not included:
+        2 circuits per distinct set of measured qubits).
+    shots : int
+        Shots of those circuits.
+    method : str
+        How the state is simulated: ``exact`` (density/sampled: 2×2 or 4×4 matrices per
+        step), ``statevector``, ``density_matrix`` or ``device`` (not simulated here).
+    memory_bytes : float
+        Simulator state of the widest circuit (0 for a device).
+    work : float
+        Time proxy: amplitude updates summed over circuits (operations × state size, times the
+        shots where each shot is a separate trajectory).
+    """
+
+    qubits: int
+    circuits: int
+    shots: int
+    method: str
+    memory_bytes: float
+    work: float
+
+    def record(self) -> dict[str, Any]:
+        return {
+            "qubits": self.qubits,
+            "circuits": self.circuits,
+            "shots": self.shots,
+            "method": self.method,
+            "memory_bytes": self.memory_bytes,
+            "work": self.work,
+        }
+
+    def check(self, layout_name: str) -> None:
+        """Refuse a run that cannot fit in memory or would take hours, naming the remedy."""
+        have = _memory_bytes()
+        remedy = (
+            "use the reset layout, fewer time points or fewer shots"
+            if layout_name == "paper"
+            else "use fewer time points, shots or noise scales"
+        )
+        if have is not None and self.memory_bytes > have:
+            raise ParameterError(
+                f"the {layout_name} layout needs a {self.qubits}-qubit {self.method} of "
+                f"{_fmt_bytes(self.memory_bytes)} but the machine has {_fmt_bytes(have)}; "
+                f"{remedy}"
+            )
+        if self.work > WORK_LIMIT:
+            raise ParameterError(
+                f"the {layout_name} layout needs ~{self.work:.1e} simulator amplitude updates "
+                f"({self.circuits} circuits of up to {self.qubits} qubits, {self.method}), "
+                f"beyond the limit of {WORK_LIMIT:.0e} (~15 min on 2 cores); {remedy}"
+            )
+
+
+def estimate_resources(
+    execution: Execution,
+    layout: Layout,
+    steps: int,
+    per_time: int,
+    *,
+    mixed: int = 0,
+    systems: int = 1,
+    check: bool = True,
+) -> ResourceEstimate:
+    """Estimate (and by default check) a protocol run of ``steps`` steps.
+
+    ``per_time`` circuits per time point (observables or tomography settings), ``systems``
+    memristors (each step: their collisions, plus an interaction gate for two), ``mixed``
+    purifier qubits.  Aer's automatic method is modelled as the cheaper of a density matrix
+    (``16·4^q`` bytes, shots free) and statevector trajectories (``16·2^q`` bytes, once per
+    shot when the circuit has noise or mid-circuit resets); a noise-free paper-layout circuit
+    is one statevector pass.
+    """
+    ex = execution
+    m = ex.mitigation
+    scales = m.scales
+    twirls = m.twirls if m.twirl else 1
+    n_t = steps + 1
+    circuits = n_t * per_time * len(scales) * twirls
+    shots = circuits * (ex.shots // twirls if m.twirl else ex.shots)
+    qubits = layout.num_qubits(steps, mixed=mixed, systems=systems)
+    if ex.backend in ("density", "sampled"):
+        dim = 4**systems
+        work = float(n_t * dim**3 * len(scales))
+        est = ResourceEstimate(qubits, circuits, shots, "exact", 8.0 * n_t * dim**2, work)
+    elif isinstance(ex.backend, str):
+        noisy = ex.backend.startswith("fake:") or ex.noise_model is not None
+        blocks_per_step = systems + (1 if systems > 1 else 0)
+        method = ex.aer_method or ("density_matrix" if layout.needs_reset else "automatic")
+        sv_work = dm_work = 0.0
+        for i in range(n_t):
+            q = layout.num_qubits(i, mixed=mixed, systems=systems)
+            ops = sum(OPS_PER_BLOCK * blocks_per_step * i * s + 10 for s in scales)
+            per_shot = noisy or layout.needs_reset
+            sv_work += per_time * twirls * ops * 2.0**q * (ex.shots if per_shot else 1)
+            dm_work += per_time * twirls * ops * 4.0**q
+        sv = (16.0 * 2.0**qubits, sv_work)
+        dm = (16.0 * 4.0**qubits, dm_work)
+        have = _memory_bytes() or float("inf")
+        if method == "statevector" or (method == "automatic" and (dm[0] > have or sv[1] < dm[1])):
+            name, (mem, work) = "statevector", sv
+        elif method == "density_matrix" or method == "automatic":
+            name, (mem, work) = "density_matrix", dm
+        else:  # matrix_product_state: no simple bound; count it as a statevector pass
+            name, (mem, work) = method, (0.0, 0.0)
+        est = ResourceEstimate(qubits, circuits, shots, name, mem, work)
+    else:
+        est = ResourceEstimate(qubits, circuits, shots, "device", 0.0, 0.0)
+    if check:
+        est.check(layout.name)
+    return est
 
 
 # --------------------------------------------------------------------------------------------
@@ -539,11 +931,12 @@ def run_protocol(
     params: MemristorParams,
     state: InitialState,
     t: Any,
+    execution: Execution | None = None,
     *,
-    backend: Any = "density",
-    layout: str = "paper",
     observables: Sequence[str] = ("x", "y"),
-    shots: int = 5000,
+    backend: Any = None,
+    layout: str | None = None,
+    shots: int | None = None,
     seed: int | None = None,
     pass_manager: Any = None,
     aer_method: str | None = None,
@@ -556,34 +949,37 @@ def run_protocol(
         The memristor and its state at ``t = 0`` (pure or mixed).
     t : array_like, shape (n_t,)
         Strictly increasing grid starting at 0; the circuit for ``t_i`` has ``i`` collisions.
-    backend : str or BackendV2 or SamplerV2
-        ``"density"``, ``"sampled"``, ``"aer"``, ``"fake:NAME"``, or a Qiskit object.
-    layout : {"paper", "reset"}
-        Circuit layout (:data:`qmemristor.digital.collision.LAYOUTS`).  ``density`` and
-        ``sampled`` model the statistics of the chosen layout's circuits; the layouts'
-        channels are identical (tested), so their numbers are too.
+    execution : Execution, optional
+        How to run (:class:`qmemristor.options.Execution`: backend, layout, shots, seed, pass
+        manager, Aer method, noise model, mitigation).  Default: exact ``density``.
     observables : sequence of {"x", "y", "z"}
         Observables measured at every time point (one circuit each).
-    shots : int
-        Shots per circuit (> 0; unused by ``density``).
-    seed : int, optional
-        Seeds the binomial draws, Aer's sampling and the transpiler; ``None`` = fresh entropy.
-        A ``SamplerV2`` passed as ``backend`` keeps its own seed.
-    pass_manager : optional
-        Transpiles the circuits for a ``BackendV2``/``SamplerV2`` passed as ``backend``
-        (default: preset level 1 for backends, none for samplers).
-    aer_method : str, optional
-        Aer method for ``backend="aer"`` (default: ``automatic`` for the paper layout,
-        ``density_matrix`` for the reset layout).
+    backend, layout, shots, seed, pass_manager, aer_method
+        The fields of :class:`~qmemristor.options.Execution` as keywords (the interface before
+        it existed; kept working): give either these or ``execution``.  ``density`` and
+        ``sampled`` model the statistics of the chosen layout's circuits (the layouts'
+        channels are identical, tested); a ``SamplerV2`` keeps its own seed; an
+        ``EstimatorV2`` measures the Paulis directly (see
+        :func:`~qmemristor.digital.estimator.run_estimator_protocol`).
 
     Returns
     -------
     CircuitRun
+        With mitigation, ``expectation``/``expectation_err`` hold the mitigated ⟨P⟩ and
+        ``info["mitigation"]`` what was applied and spent; ``counts0`` stays the raw counts at
+        noise scale 1.
     """
-    lay = get_layout(layout)
+    ex = Execution.resolve(
+        execution,
+        backend=backend,
+        layout=layout,
+        shots=shots,
+        seed=seed,
+        pass_manager=pass_manager,
+        aer_method=aer_method,
+    )
+    lay = get_layout(ex.layout)
     obs = check_observables(observables)
-    shots = _check_shots(shots)
-    seed = _check_seed(seed)
     protocol = build_protocol(params, state, t)
     n_t, n_obs = protocol.t.size, len(obs)
     mixed = not is_pure(state)
@@ -591,27 +987,65 @@ def run_protocol(
         "num_circuits": n_t * n_obs,
         "max_qubits": lay.num_qubits(protocol.steps, mixed=mixed),
     }
+    estimate = estimate_resources(ex, lay, protocol.steps, n_obs, mixed=mixed, check=False)
+    info["estimate"] = estimate.record()
+    m = ex.mitigation
+    common: dict[str, Any] = {"backend": "", "layout": lay.name, "seed": ex.seed, "info": info}
+    if ex.backend in ("density", "sampled"):
+        estimate.check(lay.name)
+        p0 = outcome_probabilities(protocol, obs)
+        common["backend"] = ex.backend
+        if ex.backend == "density":
+            return CircuitRun(protocol.t, obs, None, None, p0, **common)
+        if not m.active:
+            counts = np.random.default_rng(ex.seed).binomial(ex.shots, p0).astype(np.int64)
+            return CircuitRun(protocol.t, obs, ex.shots, counts, p0, **common)
 
-    if isinstance(backend, str):
-        name = resolve_backend_name(backend)
-        if name in ("density", "sampled"):
-            p0 = outcome_probabilities(protocol, obs)
-            if name == "density":
-                return CircuitRun(protocol.t, obs, None, None, p0, name, lay.name, seed, info)
-            rng = np.random.default_rng(seed)
-            counts = rng.binomial(shots, p0).astype(np.int64)
-            return CircuitRun(protocol.t, obs, shots, counts, p0, name, lay.name, seed, info)
-    counts, name = execute_circuits(
-        lambda: protocol_circuits(protocol, lay, obs),
-        backend,
+        def draw(rng: np.random.Generator) -> NDArray[np.int64]:
+            c0 = rng.binomial(ex.shots, p0).astype(np.int64).reshape(-1)
+            return np.stack([c0, ex.shots - c0], axis=1)
+
+        steps = np.repeat(np.arange(n_t), n_obs)
+        meas = sampled_measurements(draw, ex, steps, 1, info)
+        return _single_run(protocol, obs, meas, p0, m, common)
+    if _is_estimator(ex.backend):
+        from .estimator import run_estimator_protocol
+
+        return run_estimator_protocol(protocol, obs, ex, lay, info)
+    meas, common["backend"] = execute_circuits(
+        lambda fold: protocol_circuits(protocol, lay, obs, fold=fold),
+        ex,
         lay,
-        shots=shots,
-        seed=seed,
-        pass_manager=pass_manager,
-        aer_method=aer_method,
         info=info,
+        estimate=estimate,
     )
-    counts = counts[:, 0]
+    return _single_run(protocol, obs, meas, None, m, common)
+
+
+def _single_run(
+    protocol: Protocol,
+    obs: tuple[str, ...],
+    meas: Measurements,
+    p0: NDArray[np.float64] | None,
+    m: Mitigation,
+    common: dict[str, Any],
+) -> CircuitRun:
+    """The :class:`CircuitRun` of measured circuits: raw counts and, mitigated, the ⟨P⟩."""
+    n_t, n_obs = protocol.t.size, len(obs)
+    counts0 = meas.counts[0, :, 0].reshape(n_t, n_obs)
+    if not m.active:
+        return CircuitRun(protocol.t, obs, meas.shots, counts0, p0, **common)
+    est = meas.estimates(parity_functionals(1), extrapolation=m.extrapolation)
+    if "mitigation" in common["info"]:
+        common["info"]["mitigation"]["exponential_fallbacks"] = int(est["fallback"].sum())
     return CircuitRun(
-        protocol.t, obs, shots, counts.reshape(n_t, n_obs), None, name, lay.name, seed, info
+        protocol.t,
+        obs,
+        meas.shots,
+        counts0,
+        p0,
+        expectation=est["value"][:, 0].reshape(n_t, n_obs),
+        expectation_err=est["error"][:, 0].reshape(n_t, n_obs),
+        measurements=meas,
+        **common,
     )

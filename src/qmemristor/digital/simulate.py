@@ -10,6 +10,7 @@ import xarray as xr
 from numpy.typing import ArrayLike, NDArray
 
 from ..analysis.entanglement import wootters_quantity
+from ..conventions import QISKIT_PAULI_SIGN
 from ..errors import ParameterError
 from ..memristor import (
     CoupledMemristors,
@@ -20,11 +21,14 @@ from ..memristor import (
     coupled_trajectories,
     trajectory_dataset,
 )
+from ..options import Execution
 from .coupled import CoupledRun, run_coupled_protocol
 from .estimate import (
     density_from_paulis,
+    expectation_from_counts,
     memristor_estimates,
     paper_expectations,
+    paulis_from_parities,
     physical_density,
     two_qubit_paulis,
 )
@@ -62,6 +66,7 @@ def circuit_dataset(run: CircuitRun, params: MemristorParams, state: InitialStat
         "shots": "exact" if run.shots is None else run.shots,
         "observables": ",".join(run.observables),
         "derivative": "numpy.gradient edge_order=2 on the sampled <σy> (finite difference)",
+        "mitigation": run.info.get("mitigation", {}).get("strategies", "none"),
         **{f"circuit_{k}": v for k, v in run.info.items()},
     }
     ds = trajectory_dataset(traj, params, state, method="circuit", seed=run.seed, extra_attrs=extra)
@@ -72,6 +77,23 @@ def circuit_dataset(run: CircuitRun, params: MemristorParams, state: InitialStat
     ds["dsigma_y_dt_err"] = ("t", est["dsigma_y_dt_err"], {"long_name": "error of d<σy>/dt"})
     ds["V_err"] = ("t", est["V_err"], {"long_name": "standard error of <V>"})
     ds["I_err"] = ("t", est["I_err"], {"long_name": "standard error of <I> (shot noise only)"})
+    if run.expectation is not None:
+        raw = (
+            {
+                o: expectation_from_counts(run.counts0[:, j], run.shots)
+                for j, o in enumerate(run.observables)
+            }
+            if run.counts0 is not None
+            else {}
+        )
+        for o, (mean, err) in raw.items():
+            sign = QISKIT_PAULI_SIGN[o]
+            ds[f"sigma_{o}_raw"] = ("t", sign * mean, {"long_name": f"unmitigated <σ{o}>"})
+            ds[f"sigma_{o}_raw_err"] = (
+                "t",
+                err,
+                {"long_name": f"standard error of unmitigated <σ{o}>"},
+            )
     ds = ds.assign_coords(observable=("observable", list(run.observables)))
     if run.counts0 is not None:
         ds["counts0"] = (
@@ -92,19 +114,21 @@ def simulate_circuit(
     params: MemristorParams,
     state: InitialState,
     t: ArrayLike,
+    execution: Execution | None = None,
     *,
-    backend: Any = "density",
-    layout: str = "paper",
-    shots: int = 5000,
-    seed: int | None = None,
     observables: Sequence[str] = ("x", "y"),
+    backend: Any = None,
+    layout: str | None = None,
+    shots: int | None = None,
+    seed: int | None = None,
     pass_manager: Any = None,
     aer_method: str | None = None,
 ) -> xr.Dataset:
     """Simulate one memristor with the collisional circuits of Paper M (docs/theory.md §M2).
 
-    Measures σx and σy (one circuit per time point and observable) with ``backend`` (see
-    :func:`qmemristor.digital.run_protocol`), estimates them with standard errors, and derives
+    Measures σx and σy (one circuit per time point and observable) as ``execution`` says (see
+    :func:`qmemristor.digital.run_protocol`; the keywords are the older interface, kept),
+    estimates them with standard errors — mitigated if the execution asks for it — and derives
     ⟨V⟩, ⟨I⟩ (with ``d⟨σy⟩/dt`` a finite difference of the sampled σy, as one must with data)
     and their propagated errors.  ``t`` must start at 0.
     """
@@ -112,9 +136,10 @@ def simulate_circuit(
         params,
         state,
         t,
+        execution,
+        observables=observables,
         backend=backend,
         layout=layout,
-        observables=observables,
         shots=shots,
         seed=seed,
         pass_manager=pass_manager,
@@ -155,6 +180,22 @@ def _bootstrap_wootters(
     return w.std(axis=0, ddof=1)
 
 
+def _bootstrap_wootters_gaussian(
+    tt: NDArray, tt_err: NDArray, n_boot: int, seed: int | None
+) -> NDArray[np.float64]:
+    """As :func:`_bootstrap_wootters` for mitigated data: each ``T_ij`` redrawn from
+    ``N(T_ij, δT_ij²)`` independently (mitigated estimates are not counts to resample)."""
+    if n_boot <= 1:
+        return np.full(tt.shape[0], np.nan)
+    rng = np.random.default_rng(None if seed is None else [int(seed), 5])
+    w = np.empty((n_boot, tt.shape[0]))
+    for b in range(n_boot):
+        t = tt + tt_err * rng.standard_normal(tt.shape)
+        t[..., 0, 0] = 1.0
+        w[b] = wootters_quantity(physical_density(density_from_paulis(t)))
+    return w.std(axis=0, ddof=1)
+
+
 def coupled_circuit_dataset(
     run: CoupledRun, *, bootstrap: int = 200, entanglement_tol: float = 1e-10
 ) -> xr.Dataset:
@@ -176,6 +217,7 @@ def coupled_circuit_dataset(
         "layout": run.layout,
         "shots": "exact" if run.shots is None else run.shots,
         "settings": ",".join(run.settings),
+        "mitigation": run.info.get("mitigation", {}).get("strategies", "none"),
         **{f"circuit_{k}": v for k, v in run.info.items()},
     }
     common = {
@@ -192,7 +234,10 @@ def coupled_circuit_dataset(
             system, t, run.rho, trajs, derivative=DERIVATIVE_EXACT, extra_attrs=extra, **common
         )
     else:
-        tt, tt_err = two_qubit_paulis(run.counts, run.shots, run.settings)
+        if run.parities is not None and run.parities_err is not None:
+            tt, tt_err = paulis_from_parities(run.parities, run.parities_err, run.settings)
+        else:
+            tt, tt_err = two_qubit_paulis(run.counts, run.shots, run.settings)
         rho = physical_density(density_from_paulis(tt))
         trajs, errs = (
             [],
@@ -214,7 +259,10 @@ def coupled_circuit_dataset(
             ):
                 errs[name].append(val)
         errors = {k: np.stack(v) for k, v in errs.items()}
-        w_err = _bootstrap_wootters(run.counts, run.shots, run.settings, bootstrap, run.seed)
+        if run.parities is not None:
+            w_err = _bootstrap_wootters_gaussian(tt, tt_err, bootstrap, run.seed)
+        else:
+            w_err = _bootstrap_wootters(run.counts, run.shots, run.settings, bootstrap, run.seed)
         errors["wootters"] = w_err
         errors["concurrence"] = w_err
         extra["bootstrap"] = bootstrap
@@ -251,10 +299,11 @@ def simulate_coupled(
     state1: InitialState,
     state2: InitialState,
     t: ArrayLike,
+    execution: Execution | None = None,
     *,
-    backend: Any = "density",
-    layout: str = "paper",
-    shots: int = 5000,
+    backend: Any = None,
+    layout: str | None = None,
+    shots: int | None = None,
     seed: int | None = None,
     pass_manager: Any = None,
     aer_method: str | None = None,
@@ -263,18 +312,19 @@ def simulate_coupled(
     """Simulate two coupled memristors with the collisional circuits (docs/theory.md §M3).
 
     Every step applies both memristors' collisions and then the interaction of
-    ``system.coupling`` (in ``system.frame``).  ``backend`` as in
+    ``system.coupling`` (in ``system.frame``).  ``execution`` (or the older keywords) as in
     :func:`qmemristor.digital.run_protocol`; ``density`` (the default) is exact and gives the
     full two-memristor state at every time.  ``t`` must be uniform and start at 0.  Returns
     the dataset of :func:`qmemristor.memristor.coupled_dataset` (V, I, concurrence, Wootters
     quantity, form factors, pinch verdicts, sudden death/birth, states) plus counts or
-    probabilities of the tomography circuits.
+    probabilities of the tomography circuits; mitigated if the execution asks for it.
     """
     run = run_coupled_protocol(
         system,
         state1,
         state2,
         t,
+        execution,
         backend=backend,
         layout=layout,
         shots=shots,
