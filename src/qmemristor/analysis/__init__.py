@@ -5,7 +5,8 @@
 * :mod:`.vectorfield`, :mod:`.continuation`, :mod:`.bifurcation`, :mod:`.lyapunov` — equilibria
   and their bifurcations for any ``dx/dt = f(x, p)``: pseudo-arclength continuation, folds,
   Andronov–Hopf points and their first Lyapunov coefficient, fold and Hopf curves;
-* :mod:`.spectra` — span, power spectrum, dominant frequency, steady state vs limit cycle.
+* :mod:`.spectra` — span, power spectrum, dominant frequency, steady state vs limit cycle,
+  whether successive windows of a record agree (stationarity).
 """
 
 from .._lazy import lazy_exports
@@ -41,6 +42,7 @@ _EXPORTS = {
     "period_slices": "hysteresis",
     "pinch_offset": "hysteresis",
     "power_spectrum": "spectra",
+    "refined_extremes": "spectra",
     "regime_diagnostics": "spectra",
     "sampling_step": "spectra",
     "shoelace_area": "hysteresis",
@@ -48,6 +50,7 @@ _EXPORTS = {
     "spin_flip_singular_values": "entanglement",
     "stationary_part": "spectra",
     "upcrossing_times": "spectra",
+    "windows_settled": "spectra",
     "wootters_quantity": "entanglement",
     "zero_crossing_frequency": "spectra",
 }
