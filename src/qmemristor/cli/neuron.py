@@ -329,7 +329,7 @@ def simulate(
     from ..errors import ParameterError, check_nonnegative, check_positive
     from ..io import write_netcdf
     from ..neuron.dynamics import simulate as run
-    from ..neuron.dynamics import time_grid
+    from ..neuron.dynamics import stationary_plan, time_grid
 
     check_out(out)
     if t_end is not None:
@@ -341,9 +341,11 @@ def simulate(
             raise ParameterError("--transient applies to --protocol paper only")
         if check_nonnegative("transient", transient) >= (1500.0 if t_end is None else t_end):
             raise ParameterError(f"transient must be < t_end (got {transient:g})")
+    p = params()
     if protocol is Protocol.paper:
         time_grid(1500.0 if t_end is None else t_end, dt)  # enough samples, before integrating
-    p = params()
+    else:
+        stationary_plan(p, dt=dt, t_end=t_end)  # windows of ≥ 16 samples, before integrating
     if not as_json:
         stationary = protocol is Protocol.stationary
         what = "until stationary" if stationary else f"to t = {t_end or 1500:g}"

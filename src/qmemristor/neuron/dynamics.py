@@ -87,11 +87,13 @@ from .stationary import (
 __all__ = [
     "METHODS",
     "Simulation",
+    "StationaryPlan",
     "StationarySummary",
     "coexistence_intervals",
     "initial_state",
     "integrate_trajectory",
     "simulate",
+    "stationary_plan",
     "summarize",
     "sweep",
 ]
@@ -363,7 +365,8 @@ def simulate(
         st = Stationarity() if stationarity is None else stationarity
         if t_end is not None:
             st = replace(st, t_max=check_positive("t_end", t_end))
-        t, y, summ, extra = _stationary_run(p, y0, st, dt, method, rtol, atol, compiled)
+        plan = stationary_plan(p, y0, dt=dt, stationarity=st)
+        t, y, summ, extra = _stationary_run(p, y0, st, plan, dt, method, rtol, atol, compiled)
     settings = {
         "protocol": protocol,
         "method": method,
@@ -383,19 +386,53 @@ def simulate(
     return Simulation(dataset=ds, summary=summ)
 
 
-def _stationary_run(
+@dataclass(frozen=True)
+class StationaryPlan:
+    """The windows of one stationary run (:mod:`qmemristor.neuron.stationary`).
+
+    Attributes
+    ----------
+    tau : float
+        Slowest relaxation time at the equilibrium nearest (in V) to the initial state.
+    window : float
+        Window length W, a whole number ``samples_per_window`` of output steps dt.
+    n_windows : int
+        Windows allowed before the run is declared not settled (cap = n_windows·W).
+    drift_factor : float
+        ``f`` of the settledness test.
+    samples_per_window : int
+    rest_possible : bool
+        Some equilibrium is stable (the regime classifier's hint).
+    """
+
+    tau: float
+    window: float
+    n_windows: int
+    drift_factor: float
+    samples_per_window: int
+    rest_possible: bool
+
+
+def stationary_plan(
     p: NeuronParams,
-    y0: NDArray[np.float64],
-    st: Stationarity,
-    dt: float,
-    method: str,
-    rtol: float,
-    atol: float,
-    compiled: bool,
-) -> tuple[NDArray, NDArray, StationarySummary, dict]:
-    """Windows of the stationary protocol on the grid ``k·dt`` until settled or capped."""
+    y0: ArrayLike | None = None,
+    *,
+    dt: float = 0.01,
+    t_end: float | None = None,
+    stationarity: Stationarity | None = None,
+    perturbation: float = 1e-3,
+) -> StationaryPlan:
+    """Validate a stationary run of :func:`simulate` and return its windows (no integration).
+
+    Raises :class:`ParameterError` for a bad ``t_end``, ``dt`` or ``y0``, a window of fewer
+    than 16 samples or more than 5e7 samples in all.
+    """
     dt = check_positive("dt", dt)
-    ev, rest = point_spectrum(p, float(y0[3]))
+    st = Stationarity() if stationarity is None else stationarity
+    if t_end is not None:
+        st = replace(st, t_max=check_positive("t_end", t_end))
+    y = initial_state(p, perturbation) if y0 is None else _check_state(y0)
+    ev, rest = point_spectrum(p, float(y[3]))
     tau = float(relaxation_time(p.gamma, p.alpha, ev))
     w, n_win, f = (float(a[0]) for a in schedule(np.array([tau]), st))
     m = round(w / dt)
@@ -403,6 +440,23 @@ def _stationary_run(
         raise ParameterError(f"dt = {dt:g} gives {m} samples per window of {w:g} (need ≥ 16)")
     if int(n_win) * m > 50_000_000:
         raise ParameterError(f"{int(n_win) * m} samples is too many (≤ 5e7); use a larger dt")
+    return StationaryPlan(tau, m * dt, int(n_win), f, m, rest)
+
+
+def _stationary_run(
+    p: NeuronParams,
+    y0: NDArray[np.float64],
+    st: Stationarity,
+    plan: StationaryPlan,
+    dt: float,
+    method: str,
+    rtol: float,
+    atol: float,
+    compiled: bool,
+) -> tuple[NDArray, NDArray, StationarySummary, dict]:
+    """Windows of the stationary protocol on the grid ``k·dt`` until settled or capped."""
+    m, f, n_win = plan.samples_per_window, plan.drift_factor, plan.n_windows
+    rest = plan.rest_possible
     ys, hi, lo = [y0[None, :]], [], []
     status = "not_settled"
     for k in range(int(n_win)):
@@ -423,7 +477,7 @@ def _stationary_run(
     t_start = float(t[-m - 1])
     summ = summarize(t, y[:, 3], transient=t_start, bloch=y[:, :3], rest_possible=rest,
                      status=status)  # fmt: skip
-    extra = {"tau": tau, "window": m * dt, "windows": len(hi), "t_cap": float(n_win) * m * dt,
+    extra = {"tau": plan.tau, "window": m * dt, "windows": len(hi), "t_cap": n_win * m * dt,
              "stationarity": json.dumps(asdict(st))}  # fmt: skip
     return t, y, summ, extra
 
