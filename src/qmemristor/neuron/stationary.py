@@ -182,7 +182,7 @@ def equilibrium_spectra(
     y = np.zeros((*shape, 4))
     y[..., 2] = pv[..., 4]  # Z_T
     y[..., 3] = v
-    return np.linalg.eigvals(jacobian_flat(y, pv, tables))
+    return np.linalg.eigvals(jacobian_flat(y, pv, tables)).astype(np.complex128)
 
 
 def hopf_rate(eigenvalues: ArrayLike) -> NDArray:

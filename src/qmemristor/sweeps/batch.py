@@ -1,9 +1,14 @@
 """Batched, compiled integration of the neuron (Paper N, §N2) over many parameter points.
 
-One call integrates ``n`` parameter points from ``t = 0`` to ``t_end`` and returns, for each,
-statistics of V over the stationary window ``[t_window, t_end]`` and V sampled on a uniform
-grid there.  Each point is integrated independently (own step size, own accept/reject
-decisions), so its result does not depend on which other points share the call.
+One call integrates ``n`` parameter points from ``t = 0`` and returns, for each, statistics
+of V over its stationary window and V sampled on a uniform grid there.  Protocols
+(:class:`BatchOptions`): ``"stationary"`` (default) integrates window by window until the
+extremes of V agree over three windows, or until the point's cap
+(:mod:`qmemristor.neuron.stationary`: the rule, its windows and caps, what it guarantees),
+and describes the last window; ``"paper"`` integrates to a fixed ``t_end`` and describes
+``[t_window, t_end]`` (the second half by default).  Each point is integrated independently
+(own step size, own accept/reject decisions, own windows and tolerance), so its result does
+not depend on which other points share the call.
 
 Method
 ------
@@ -21,7 +26,8 @@ kernel inlined (:func:`qmemristor.neuron._kernels.fij0`, bit-identical to
 :func:`qmemristor.neuron.device.fij_point`), compiled by numba.  Measured: ~180 ns per
 right-hand side, ~1.1 µs per step, ~23 000 steps for a limit cycle over t = 0…1500.
 
-Over the window, per accepted step ``[t, t + h]``:
+Over a window, per accepted step ``[t, t + h]`` (in the stationary protocol every window
+ends exactly at a step's end):
 
 - **extremes** of V: the step ends plus every interior critical point of the quartic
   interpolant (sign changes of its cubic derivative on 4 sub-intervals, then 40 bisections):
@@ -34,7 +40,8 @@ Failures end the integration of that point only, with a status code (:data:`STAT
 step-size budget ``max_steps`` (accepted + rejected) exhausted, a step below
 ``16 ε max(|t|, 1)`` (step-size underflow), a non-finite state that step-size reduction
 cannot avoid, or a Bloch vector with ``|r| > 1 + ball_tol`` (the ball is invariant for
-α ∈ [0, 2]: leaving it means the integration went wrong).
+α ∈ [0, 2]: leaving it means the integration went wrong).  A stationary run that reaches its
+cap unsettled is no failure: status 5, the last window's statistics kept.
 
 Compilation: ``numba.njit(cache=True)``; numba writes the cache beside this file, or — when
 the package folder is read-only (an installed package) — in its user-wide cache directory
