@@ -131,6 +131,18 @@ def test_classifier_does_not_call_a_lone_unstable_equilibrium_steady():
         assert 6.5 < out["frequency"][0] < 8.0
 
 
+def test_a_step_cut_to_end_a_window_does_not_stall_the_next_one():
+    """Regression: Γ = 0.88, α = 2/99 (a point of the full Fig. 6b grid) reached a window's end
+    with a step of ~1e-13; the next step grew from it and failed the step-underflow test
+    (status 2).  The eigenvalues say the equilibrium is stable: the run must settle, flat."""
+    p = _point(gamma=0.88, alpha=2 / 99)
+    (eq,) = equilibria(p)
+    assert eq.stable
+    res, _, _ = _run(p)
+    assert res.status[0] == 0 and res.span[0] < 1e-8
+    assert abs(res.v_mean[0] - eq.V) < 1e-8
+
+
 def test_schedule_follows_the_relaxation_time():
     """W = min(max(100, 2τ), cap/3), cap = min(t_max, max(1500, 40τ)), n = floor(cap/W)."""
     tau = np.array([1.0, 100.0, 1000.0, 5000.0, np.inf])

@@ -127,6 +127,7 @@ def one_point(p, y0, c, tab, sched, n_win, settle, s_atol, s_rtol, dt_out, atol,
             status = 2
             break
         last = t + h >= w_end
+        h_try = h  # the controller's proposal, before a cut at the window's end
         if last:
             h = w_end - t
         # stages 2–6 and the 5th-order solution (FSAL: stage 7 = f(y_new))
@@ -271,6 +272,9 @@ def one_point(p, y0, c, tab, sched, n_win, settle, s_atol, s_rtol, dt_out, atol,
         err_old = max(err, 1e-4)
         h = min(h * fac, h_max)
         if last:  # the window is complete
+            # a step cut short to end the window says nothing about the next one: go on from
+            # the proposal (else a cut to ~1e-13 leaves h below the underflow test)
+            h = min(max(h, h_try), h_max)
             while j < n_samp:  # a last sample time rounded just beyond the window's end
                 samples[j] = y[3]
                 j += 1
