@@ -123,7 +123,10 @@ def _draw(ds: xr.Dataset, coexist):
     panel_label(ax, "(a)")
 
     ax = axes[1]
-    ins = ax.inset_axes([0.47, 0.06, 0.5, 0.42])
+    ins = ax.inset_axes([0.08, 0.5, 0.5, 0.43])
+    ins.set_zorder(5)  # above the parent's shading
+    if band is not None:
+        ins.axvspan(*band, color="#edae49", alpha=0.25, lw=0, zorder=0)
     for a, zoom in ((ax, False), (ins, True)):
         for x, y, st in split_runs(
             ds.branch_v_in.values, ds.branch_V.values, ds.branch_stable.values
@@ -162,8 +165,7 @@ def _draw(ds: xr.Dataset, coexist):
             Line2D([], [], ls="", marker="*", color="k", ms=9, label="Hopf (supercritical)"),
             Line2D([], [], ls="", marker="D", mfc="white", mec="k", ms=5, label="fold"),
         ],
-        loc="upper left",
-        bbox_to_anchor=(0.0, 0.93),
+        loc="center right",
         fontsize="x-small",
     )
     panel_label(ax, "(b)")
