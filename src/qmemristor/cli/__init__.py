@@ -13,7 +13,7 @@ import sys
 import typer
 
 from .._version import __version__
-from ..errors import DataFileError, ParameterError
+from ..errors import DataFileError, NumericalError, ParameterError
 from . import memristor, neuron, reservoir
 from ._common import new_app
 from .reproduce import reproduce
@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> None:
         if type(exc).__name__ == "NoArgsIsHelpError":  # help was already printed
             sys.exit(0)
         _fail(exc.format_message(), 2)
-    except (ParameterError, DataFileError, OSError) as exc:
+    except (ParameterError, DataFileError, NumericalError, OSError) as exc:
         _fail(str(exc), 2)
     except typer.Abort:
         _fail("aborted", 130)
