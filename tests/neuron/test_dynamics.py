@@ -71,7 +71,7 @@ def _normal_form(h):
 
 # --------------------------------------------------------------------------- integrators
 def test_solvers_agree_on_a_limit_cycle():
-    # DOP853 (default, compiled field), the plain-Python field, LSODA (odeint) and Radau with
+    # DOP853 (default, compiled field), the same run repeated, LSODA (odeint) and Radau with
     # the analytic Jacobian (implicit: 20x slower here, so a shorter run), all at rtol 1e-8 /
     # atol 1e-10 — independent methods with local errors ~1e-8; over t = 150 on a cycle whose
     # phase is neutral the trajectories may drift in phase by ~1e-6 relative, so states agree
@@ -80,8 +80,8 @@ def test_solvers_agree_on_a_limit_cycle():
     t = np.arange(0, 150.001, 0.01)
     y0 = initial_state(p)
     ref = integrate_trajectory(p, y0, t)
-    plain = integrate_trajectory(p, y0, t, compiled=False)
-    np.testing.assert_allclose(plain, ref, rtol=0, atol=1e-12)  # same method, same numbers
+    again = integrate_trajectory(p, y0, t)
+    np.testing.assert_array_equal(again, ref)  # the same code on the same inputs: bit-identical
     for method, n in (("odeint", t.size), ("Radau", 3001)):
         other = integrate_trajectory(p, y0, t[:n], method=method)
         np.testing.assert_allclose(other, ref[:n], atol=1e-4)
@@ -300,13 +300,12 @@ def test_sweep_rejects_bad_input():
 )
 @settings(max_examples=60, deadline=None)
 def test_compiled_field_is_the_model_rhs(y, v_in, gamma, alpha, z_t):
-    """The one compiled field (neuron._kernels, also inlined by the sweep integrator) equals
-    the NumPy reference ``model.rhs``.  Tolerance: both evaluate the same Chebyshev tables;
-    the compiled Clenshaw recurrence and panel search agree with ``evaluate`` to a few ulps
-    (tests/sweeps/test_batch.py), so only the summation order of the formulas differs —
-    a few ulp of the largest term (|dV/dt| ≲ 10 here)."""
-    from qmemristor.neuron.dynamics import _field
+    """The one compiled field (the neuron's ODEModel, used by every solver) equals the
+    equations re-derived in tests/oracles/neuron_equations.py.  Tolerance: both read the same
+    Chebyshev tables (the two readers agree to 4 ulps, tests/sweeps/test_batch.py) and differ
+    in the order of the arithmetic only — a few ulp of the largest term (|dV/dt| ≲ 10 here)."""
+    from tests.oracles.neuron_equations import field
 
     p = NeuronParams(v_in=v_in, r_m=6.0, gamma=gamma, alpha=alpha, z_t=z_t)
     y = np.array(y)
-    np.testing.assert_allclose(_field(p, True)(0.0, y), rhs(0.0, y, p), rtol=0, atol=1e-13)
+    np.testing.assert_allclose(rhs(0.0, y, p), field(y, p.pvec, p.tables), rtol=0, atol=1e-13)

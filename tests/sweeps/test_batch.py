@@ -135,18 +135,19 @@ def test_sweep_start_is_the_simulate_convention(kw):
 
 
 def test_compiled_fij_is_the_table_kernel_to_a_few_ulps():
-    """The kernel's rewritten F_ij (panel-major tables, bucket search) = evaluate() to 4 ulps."""
-    from qmemristor.neuron._kernels import fij0, panel_lookup, panel_major
+    """The compiled F_ij kernel (flat tables, bucket search) = an independent NumPy reading of
+    the same tables (tests/oracles/fij_tables.py) to 4 ulps, on panel edges and the tail."""
+    from tests.oracles.fij_tables import table_values
 
     x = np.concatenate([np.linspace(-7, 7, 2001), TABLES.breaks, -TABLES.breaks,
                         [TABLES.x_tail * (1 + 1e-12), -TABLES.x_tail, 0.0, -0.0]])  # fmt: skip
-    lut, inv_w = panel_lookup(np.array(TABLES.breaks))
-    args = (np.array(TABLES.breaks), lut, inv_w, panel_major(TABLES.coefs), TABLES.x_tail,
-            np.array(TABLES.tail_a), np.array(TABLES.tail_b), np.array(TABLES.tail_c))  # fmt: skip
-    ours = np.array([fij0(*args, float(v)) for v in x])
-    # the tail's exp is the C library's in numba, NumPy's own SIMD one in evaluate(): up to
-    # 2 ulps apart (measured, AMD EPYC: 89 of 6501 values); the panels agree to the bit here
-    np.testing.assert_array_max_ulp(ours, evaluate(TABLES, x), maxulp=4)
+    for order in range(3):
+        # the tail's exp is the C library's in numba, NumPy's own SIMD one in the oracle: up
+        # to 2 ulps apart (measured, AMD EPYC: 89 of 6501 values); the panels use the same
+        # Clenshaw arithmetic, and the tail sums in another order (matrix product)
+        np.testing.assert_array_max_ulp(
+            evaluate(TABLES, x, order), table_values(TABLES, x, order), maxulp=4
+        )
 
 
 @pytest.mark.parametrize("protocol", ["paper", "stationary"])

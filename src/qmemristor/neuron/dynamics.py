@@ -11,10 +11,10 @@ Conventions
 ``atol = 1e-10`` by default (any ``solve_ivp`` method may be chosen; implicit ones get the
 analytic Jacobian), or ``method="odeint"``: ODEPACK's LSODA through
 ``scipy.integrate.odeint``, same tolerances, whose step loop runs in Fortran.  The vector field
-is the numba-compiled kernel of :mod:`._kernels` when numba is installed (``compiled=False``
-or no numba: the plain-Python :func:`~.model.rhs`; same numbers to round-off).  Measured on
+is the neuron's compiled :class:`~qmemristor.models.ODEModel` field, through the one SciPy path
+:func:`qmemristor.solvers.solve_ode`.  Measured on
 one core for t_end = 400 on the cycle at V_in = 1.73 (``benchmarks/neuron_simulate.py``):
-DOP853 2.0 s with the compiled field, 3.0 s with the Python one (``solve_ivp``'s own per-step
+DOP853 2.0 s with the compiled field, 3.0 s with a plain-Python one (``solve_ivp``'s own per-step
 work dominates); ``odeint`` 0.33 s (×6 faster than the default, same span to 3e-8 relative);
 BDF and Radau with the analytic Jacobian 7× and 16× slower than the Python-field DOP853 — the
 system is not stiff (eigenvalues ≈ −Γ ± iΩ and −1…−3), so implicit methods only cost.
@@ -58,12 +58,10 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import asdict, dataclass, replace
-from functools import lru_cache
 
 import numpy as np
 import xarray as xr
 from numpy.typing import ArrayLike, NDArray
-from scipy import integrate
 
 from ..analysis.spectra import (
     dominant_frequency,
@@ -74,8 +72,9 @@ from ..analysis.spectra import (
 )
 from ..errors import ParameterError, check_nonnegative, check_positive
 from ..io import provenance_attrs
+from ..options import ODE_METHODS, SolverOptions
 from .equilibria import equilibria
-from .model import PARAM_NAMES, STATE_NAMES, NeuronParams, jacobian, rhs
+from .model import PARAM_NAMES, STATE_NAMES, NeuronParams, ode_model
 from .stationary import (
     Stationarity,
     check_protocol,
@@ -99,35 +98,12 @@ __all__ = [
 ]
 
 #: Integrators: the ``solve_ivp`` methods, and ``"odeint"`` (LSODA through odeint).
-METHODS = ("DOP853", "RK45", "RK23", "Radau", "BDF", "LSODA", "odeint")
-_IMPLICIT = ("Radau", "BDF", "LSODA")
+METHODS = ODE_METHODS
 
 
 # --------------------------------------------------------------------------------------------
 # the vector field as the solvers see it
 # --------------------------------------------------------------------------------------------
-@lru_cache(maxsize=1)
-def _compiled_kernel():
-    """The numba kernel, or None when numba is not installed."""
-    try:
-        from ._kernels import rhs_kernel
-    except ImportError:  # pragma: no cover - numba is a dependency; keep working without it
-        return None
-    return rhs_kernel
-
-
-def _field(p: NeuronParams, compiled: bool):
-    """``f(t, y)`` for the solvers (compiled kernel if available and asked for)."""
-    kernel = _compiled_kernel() if compiled else None
-    if kernel is None:
-        return lambda t, y: rhs(t, y, p)
-    from ._kernels import field_tables
-
-    pvec = np.array(p.pvec)
-    c, tab = float(p.l) * math.sqrt(2.0), field_tables(p.tables)
-    return lambda t, y: kernel(y, pvec, c, tab)
-
-
 def integrate_trajectory(
     p: NeuronParams,
     y0: ArrayLike,
@@ -136,40 +112,19 @@ def integrate_trajectory(
     method: str = "DOP853",
     rtol: float = 1e-8,
     atol: float = 1e-10,
-    compiled: bool = True,
 ) -> NDArray[np.float64]:
     """States (X, Y, Z, V) at the increasing times ``t`` (``t[0]`` is the initial time).
 
-    Returns shape ``(len(t), 4)``.  Raises RuntimeError if the solver fails.
+    The neuron's :class:`~qmemristor.models.ODEModel` through the one SciPy path
+    :func:`qmemristor.solvers.solve_ode` (implicit methods get the analytic Jacobian).
+    Returns shape ``(len(t), 4)``.  Raises :class:`~qmemristor.errors.NumericalError` if the
+    solver fails.
     """
-    if method not in METHODS:
-        raise ParameterError(f"unknown method {method!r}; choose one of: {', '.join(METHODS)}")
-    check_positive("rtol", rtol)
-    check_positive("atol", atol)
-    t = np.asarray(t, dtype=float)
-    y0 = np.asarray(y0, dtype=float)
-    f = _field(p, compiled)
-    if method == "odeint":
-        y, info = integrate.odeint(
-            f, y0, t, rtol=rtol, atol=atol, tfirst=True, full_output=True, mxstep=100_000
-        )
-        if info["message"] != "Integration successful.":
-            raise RuntimeError(f"odeint failed: {info['message']}")
-        return y
-    jac = (lambda _t, y: jacobian(y, p)) if method in _IMPLICIT else None
-    sol = integrate.solve_ivp(
-        f,
-        (t[0], t[-1]),
-        y0,
-        method=method,
-        t_eval=t,
-        rtol=rtol,
-        atol=atol,
-        **({"jac": jac} if jac is not None else {}),
-    )
-    if sol.status != 0:
-        raise RuntimeError(f"{method} failed at t = {sol.t[-1]:g}: {sol.message}")
-    return sol.y.T
+    from ..solvers import solve_ode
+
+    opts = SolverOptions(method=method, rtol=rtol, atol=atol)
+    f, jac = ode_model(tables=p.tables).scipy_functions(p.pvec)
+    return solve_ode(f, np.asarray(y0, dtype=float), t, opts, jac=jac)
 
 
 def initial_state(p: NeuronParams, perturbation: float = 1e-3) -> NDArray[np.float64]:
@@ -313,7 +268,6 @@ def simulate(
     rtol: float = 1e-8,
     atol: float = 1e-10,
     perturbation: float = 1e-3,
-    compiled: bool = True,
     stationarity: Stationarity | None = None,
 ) -> Simulation:
     """Integrate the neuron from ``y0`` and summarise its stationary regime.
@@ -333,7 +287,7 @@ def simulate(
         Output sampling step (default 0.01).
     transient : float, optional
         ``"paper"`` only: discarded duration, in [0, t_end); default t_end/2.
-    method, rtol, atol, compiled
+    method, rtol, atol
         Integrator (module docstring; :data:`METHODS`).
     perturbation : float
         ε of the default initial state.
@@ -355,7 +309,7 @@ def simulate(
             transient = check_nonnegative("transient", transient)
             if transient >= t[-1]:
                 raise ParameterError(f"transient must be < t_end (got {transient:g} ≥ {t[-1]:g})")
-        y = integrate_trajectory(p, y0, t, method=method, rtol=rtol, atol=atol, compiled=compiled)
+        y = integrate_trajectory(p, y0, t, method=method, rtol=rtol, atol=atol)
         _, rest = point_spectrum(p, float(y0[3]))
         summ = summarize(t, y[:, 3], transient=transient, bloch=y[:, :3], rest_possible=rest)
         extra: dict = {"transient": float(t[-1] / 2 if transient is None else transient)}
@@ -366,7 +320,7 @@ def simulate(
         if t_end is not None:
             st = replace(st, t_max=check_positive("t_end", t_end))
         plan = stationary_plan(p, y0, dt=dt, stationarity=st)
-        t, y, summ, extra = _stationary_run(p, y0, st, plan, dt, method, rtol, atol, compiled)
+        t, y, summ, extra = _stationary_run(p, y0, st, plan, dt, method, rtol, atol)
     settings = {
         "protocol": protocol,
         "method": method,
@@ -452,7 +406,6 @@ def _stationary_run(
     method: str,
     rtol: float,
     atol: float,
-    compiled: bool,
 ) -> tuple[NDArray, NDArray, StationarySummary, dict]:
     """Windows of the stationary protocol on the grid ``k·dt`` until settled or capped."""
     m, f, n_win = plan.samples_per_window, plan.drift_factor, plan.n_windows
@@ -461,9 +414,7 @@ def _stationary_run(
     status = "not_settled"
     for k in range(int(n_win)):
         tk = (k * m + np.arange(m + 1)) * dt
-        yk = integrate_trajectory(
-            p, ys[-1][-1], tk, method=method, rtol=rtol, atol=atol, compiled=compiled
-        )
+        yk = integrate_trajectory(p, ys[-1][-1], tk, method=method, rtol=rtol, atol=atol)
         ys.append(yk[1:])
         v_lo, v_hi = refined_extremes(yk[:, 3])
         hi.append(float(v_hi))
@@ -525,7 +476,7 @@ def sweep(
     reverse, starting from the final state of the up run (or from :func:`initial_state` at
     the last value if it runs alone).  Each point is one :func:`simulate` with the keyword
     arguments ``sim_kw`` (``dt``, ``transient``, ``method``, ``rtol``, ``atol``,
-    ``compiled``, ``stationarity``).  Where the two runs end in different regimes, a steady
+    ``stationarity``).  Where the two runs end in different regimes, a steady
     state and a limit cycle coexist (:func:`coexistence_intervals`).
 
     Durations.  ``protocol="stationary"`` (default): each run lasts until it settles (its

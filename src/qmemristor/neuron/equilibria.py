@@ -36,7 +36,7 @@ from scipy import optimize
 
 from ..errors import ParameterError, check_finite
 from ..io import provenance_attrs
-from .device import evaluate_orders
+from .device import conductance_terms, evaluate_orders
 from .model import NeuronParams, jacobian
 
 __all__ = [
@@ -112,7 +112,8 @@ def psi_derivatives(
     c = p.l * _SQRT2
     need = tuple(range(max(orders) + 1))
     F = evaluate_orders(p.tables, p.x0 - c * v, need)
-    g = [(-c) ** m * 0.5 * ((1 + p.z_t) * F[m, ..., 0] + (1 - p.z_t) * F[m, ..., 2]) for m in need]
+    g = [(-c) ** m * conductance_terms(0.0, p.z_t, F[m, ..., 0], F[m, ..., 1], F[m, ..., 2])
+         for m in need]  # fmt: skip
     out = []
     for m in orders:
         out.append(v * g[m] + (m * g[m - 1] if m > 0 else 0.0))

@@ -15,12 +15,19 @@ The Bloch ball is invariant for α ∈ [0, 2], Z_T ∈ [0, 1], Γ ≥ 0:
 ``1 + (α − 1) Z² − α Z_T Z ≥ 0`` for all Z ∈ [−1, 1] — true for α ≤ 2; for α > 2 and Z_T = 1
 it fails at ``Z = α / (2(α − 1))`` (tested both ways).
 
-Three forms of the same vector field:
+The equations are stated once, as plain arithmetic given the F_ij values at x_V:
+:func:`~.device.conductance_terms` (G), :func:`field_terms` (the four rates), :func:`jacobian_terms`
+(∂f/∂y) and :func:`jacobian_param_terms` (∂f/∂p).  numba compiles them, with the one F_ij
+evaluator :func:`~qmemristor.neuron.device.fij_point`, into the model's field and Jacobians
+(:mod:`._kernels`), and :func:`ode_model` packs those into an
+:class:`~qmemristor.models.ODEModel` — the object every solver takes.  The other forms are
+views of it:
 
-- :func:`rhs` ``(t, y, p)`` — for ``scipy.integrate.solve_ivp(..., args=(p,))``;
+- :func:`rhs` ``(t, y, p)`` — for SciPy's solvers;
 - :func:`vector_field` ``(y, pvec, tables)`` — batched: ``y`` of shape (..., 4) and ``pvec`` of
   shape (..., 7) broadcast against each other (many states and/or parameter points at once);
-- :func:`make_flat_field` — closures ``f(x, pvec)``, ``jac_x``, ``jac_p`` for continuation.
+- :func:`jacobian`, :func:`jacobian_flat`, :func:`jacobian_params` — batched Jacobians;
+- :func:`make_flat_field` — ``f(x, pvec)``, ``jac_x``, ``jac_p`` for continuation.
 
 ``pvec`` holds the parameters that do not change the device tables, in the order
 :data:`PARAM_NAMES` = (v_in, r_m, gamma, alpha, z_t, omega, x0); ``l`` and ``lam`` select the
@@ -31,25 +38,32 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from .._jit import jitable
 from ..errors import check_finite, check_nonnegative, check_positive, check_range
-from .device import FijTables, _scalar_orders, device_tables, evaluate, evaluate_orders
+from ..models import ODEModel
+from .device import FijTables, conductance_terms, device_tables, evaluate
 
 __all__ = [
     "PARAM_NAMES",
     "STATE_NAMES",
     "NeuronParams",
     "conductance_of_state",
+    "conductance_terms",
+    "field_terms",
     "jacobian",
     "jacobian_flat",
+    "jacobian_param_terms",
     "jacobian_params",
+    "jacobian_terms",
     "make_flat_field",
+    "ode_model",
     "rhs",
     "vector_field",
 ]
@@ -59,6 +73,10 @@ STATE_NAMES = ("X", "Y", "Z", "V")
 #: Order of the flat parameter vector ``pvec`` (parameters that keep the F_ij tables).
 PARAM_NAMES = ("v_in", "r_m", "gamma", "alpha", "z_t", "omega", "x0")
 _SQRT2 = math.sqrt(2.0)
+#: Finite-difference length scale of the state for the multilinear forms (B, C of the
+#: Lyapunov coefficient): x_V = x0 − l√2 V varies on the scale λ = 0.13 of the sech barrier,
+#: i.e. V on λ/(l√2) ≈ 0.18; 0.1 keeps the steps well inside that.
+FD_SCALE = 0.1
 
 
 @dataclass(frozen=True)
@@ -144,138 +162,166 @@ class NeuronParams:
         return dataclasses.asdict(self)
 
 
-def _split(y: NDArray, pvec: NDArray):
-    y = np.asarray(y, dtype=float)
-    pvec = np.asarray(pvec, dtype=float)
-    if y.shape[-1] != 4:
-        raise ValueError(f"the state must have 4 components (X, Y, Z, V); got shape {y.shape}")
-    if pvec.shape[-1] != len(PARAM_NAMES):
-        raise ValueError(f"pvec must have {len(PARAM_NAMES)} entries {PARAM_NAMES}")
-    return np.moveaxis(y, -1, 0), np.moveaxis(pvec, -1, 0)
+# --------------------------------------------------------------------------------------------
+# the equations, stated once (plain arithmetic on floats or arrays; compiled into the kernels)
+# --------------------------------------------------------------------------------------------
+@jitable
+def field_terms(bx, by, bz, v, v_in, r_m, gamma, alpha, z_t, omega, f00, f01, f11):  # type: ignore[no-untyped-def]
+    """(dX, dY, dZ, dV)/dt of the module docstring, given the F_ij values at x_V."""
+    g = conductance_terms(bx, bz, f00, f01, f11)
+    dv = v_in - (1.0 + r_m * g) * v
+    return (
+        omega * by + 2.0 * dv * bz - gamma * bx,
+        -omega * bx - gamma * by,
+        -2.0 * dv * bx - alpha * gamma * (bz - z_t),
+        dv,
+    )
+
+
+@jitable
+def _voltage_partials(bx, by, bz, v, v_in, r_m, gamma, alpha, z_t, omega, c,
+                      f00, f01, f11, g00, g01, g11):  # type: ignore[no-untyped-def]  # fmt: skip
+    """G, ∂G/∂x_V, D = V' and ∂D/∂(X, Z, V) (∂G/∂X = F01, ∂G/∂Z = ½(F00 − F11),
+    ∂G/∂V = −c ∂G/∂x_V with c = l√2)."""
+    g = conductance_terms(bx, bz, f00, f01, f11)
+    g_x = conductance_terms(bx, bz, g00, g01, g11)
+    d = field_terms(bx, by, bz, v, v_in, r_m, gamma, alpha, z_t, omega, f00, f01, f11)[3]
+    d_x = -r_m * v * f01
+    d_z = -r_m * v * 0.5 * (f00 - f11)
+    d_v = -(1.0 + r_m * g) + r_m * v * c * g_x
+    return g, g_x, d, d_x, d_z, d_v
+
+
+@jitable
+def jacobian_terms(bx, by, bz, v, v_in, r_m, gamma, alpha, z_t, omega, c,
+                   f00, f01, f11, g00, g01, g11):  # type: ignore[no-untyped-def]  # fmt: skip
+    """Rows of ∂(dy/dt)/∂y (X, Y, Z, V order), given F_ij and F_ij' at x_V."""
+    _g, _gx, d, d_x, d_z, d_v = _voltage_partials(
+        bx, by, bz, v, v_in, r_m, gamma, alpha, z_t, omega, c, f00, f01, f11, g00, g01, g11
+    )
+    return (
+        (2.0 * bz * d_x - gamma, omega, 2.0 * d + 2.0 * bz * d_z, 2.0 * bz * d_v),
+        (-omega, -gamma, 0.0, 0.0),
+        (-2.0 * d - 2.0 * bx * d_x, 0.0, -2.0 * bx * d_z - alpha * gamma, -2.0 * bx * d_v),
+        (d_x, 0.0, d_z, d_v),
+    )
+
+
+@jitable
+def jacobian_param_terms(bx, by, bz, v, v_in, r_m, gamma, alpha, z_t, omega, c,
+                         f00, f01, f11, g00, g01, g11):  # type: ignore[no-untyped-def]  # fmt: skip
+    """Rows of ∂(dy/dt)/∂p, columns in the order of PARAM_NAMES (∂G/∂x0 = ∂G/∂x_V)."""
+    g, g_x, _d, _dx, _dz, _dv = _voltage_partials(
+        bx, by, bz, v, v_in, r_m, gamma, alpha, z_t, omega, c, f00, f01, f11, g00, g01, g11
+    )
+    dd_r = -g * v  # ∂D/∂R_m
+    dd_x0 = -r_m * v * g_x  # ∂D/∂x0; ∂D/∂V_in = 1
+    return (
+        (2.0 * bz, 2.0 * bz * dd_r, -bx, 0.0, 0.0, by, 2.0 * bz * dd_x0),
+        (0.0, 0.0, -by, 0.0, 0.0, -bx, 0.0),
+        (-2.0 * bx, -2.0 * bx * dd_r, -alpha * (bz - z_t), -gamma * (bz - z_t), alpha * gamma,
+         0.0, -2.0 * bx * dd_x0),
+        (1.0, dd_r, 0.0, 0.0, 0.0, 0.0, dd_x0),
+    )  # fmt: skip
+
+
+# --------------------------------------------------------------------------------------------
+# the model object and the views every consumer uses
+# --------------------------------------------------------------------------------------------
+def _validate(point: Mapping[str, float]) -> None:
+    NeuronParams(**point)
+
+
+@lru_cache(maxsize=32)
+def _ode_model(tables: FijTables) -> ODEModel:
+    from . import _kernels
+
+    return ODEModel(
+        name="neuron",
+        state_names=STATE_NAMES,
+        param_names=PARAM_NAMES,
+        field=_kernels.field,
+        defaults={n: getattr(_DEFAULTS, n) for n in PARAM_NAMES},
+        jac=_kernels.jac,
+        jac_p=_kernels.jac_p,
+        aux=np.concatenate([[tables.l * _SQRT2], tables.flat]),
+        validate=_validate,
+        bound=((0, 1, 2), 1.0),
+        fd_scale=FD_SCALE,
+    )
+
+
+def ode_model(l: float = 0.5, lam: float = 0.13, *, tables: FijTables | None = None) -> ODEModel:
+    """The neuron as an :class:`~qmemristor.models.ODEModel` for the device (l, λ).
+
+    State :data:`STATE_NAMES`, parameters :data:`PARAM_NAMES` (the device parameters l, λ
+    select the F_ij tables, carried in ``aux``), analytic ∂f/∂y and ∂f/∂p, the Bloch ball as
+    its invariant bound, ``fd_scale`` :data:`FD_SCALE`.
+    Cached per tables.
+    """
+    return _ode_model(device_tables(l, lam) if tables is None else tables)
+
+
+_DEFAULTS = NeuronParams()
 
 
 def conductance_of_state(y: ArrayLike, pvec: ArrayLike, tables: FijTables) -> NDArray[np.float64]:
     """G(V; X, Z) for states ``y`` (..., 4) and parameters ``pvec`` (..., 7) (broadcasting)."""
-    (bx, _by, bz, v), p = _split(y, pvec)
-    xv = p[6] - tables.l * _SQRT2 * v
-    F = evaluate(tables, xv)
-    return 0.5 * ((1 + bz) * F[..., 0] + 2 * bx * F[..., 1] + (1 - bz) * F[..., 2])
+    y = np.asarray(y, dtype=float)
+    pvec = np.asarray(pvec, dtype=float)
+    _check_shapes(y, pvec)
+    F = evaluate(tables, pvec[..., 6] - tables.l * _SQRT2 * y[..., 3])
+    return conductance_terms(y[..., 0], y[..., 2], F[..., 0], F[..., 1], F[..., 2])
+
+
+def _check_shapes(y: NDArray, pvec: NDArray) -> None:
+    if y.ndim == 0 or y.shape[-1] != 4:
+        raise ValueError(f"the state must have 4 components (X, Y, Z, V); got shape {y.shape}")
+    if pvec.ndim == 0 or pvec.shape[-1] != len(PARAM_NAMES):
+        raise ValueError(f"pvec must have {len(PARAM_NAMES)} entries {PARAM_NAMES}")
 
 
 def vector_field(y: ArrayLike, pvec: ArrayLike, tables: FijTables) -> NDArray[np.float64]:
     """dy/dt of docs/theory.md §N2 for a batch: ``y`` (..., 4), ``pvec`` (..., 7) → (..., 4).
 
     ``y = (X, Y, Z, V)``, ``pvec`` in the order :data:`PARAM_NAMES`; leading dimensions
-    broadcast (e.g. ``y`` (n, 4) with ``pvec`` (7,), or both (n, 4) and (n, 7)).
+    broadcast (e.g. ``y`` (n, 4) with ``pvec`` (7,), or both (n, 4) and (n, 7)).  The
+    compiled field of :func:`ode_model`, looped over the points.
     """
-    (bx, by, bz, v), (v_in, r_m, gamma, alpha, z_t, omega, x0) = _split(y, pvec)
-    F = evaluate(tables, x0 - tables.l * _SQRT2 * v)
-    g = 0.5 * ((1 + bz) * F[..., 0] + 2 * bx * F[..., 1] + (1 - bz) * F[..., 2])
-    dv = v_in - (1 + r_m * g) * v
-    dx = omega * by + 2 * dv * bz - gamma * bx
-    dy = -omega * bx - gamma * by
-    dz = -2 * dv * bx - alpha * gamma * (bz - z_t)
-    return np.stack(np.broadcast_arrays(dx, dy, dz, dv), axis=-1)
+    y, pvec = np.asarray(y, dtype=float), np.asarray(pvec, dtype=float)
+    _check_shapes(y, pvec)
+    return ode_model(tables=tables).vector_field(y, pvec)
 
 
 def rhs(t: float, y: ArrayLike, p: NeuronParams) -> NDArray[np.float64]:
     """dy/dt at time ``t`` (autonomous: ``t`` is unused) for ``solve_ivp(rhs, ..., args=(p,))``.
 
-    ``y`` of shape (4,) takes a plain-Python path (~15 µs a call, for ODE solvers); any other
-    shape (..., 4) goes through :func:`vector_field`.
+    ``y`` of shape (4,): one call of the compiled field; any other shape (..., 4) goes
+    through :func:`vector_field`.
     """
     y = np.asarray(y, dtype=float)
     if y.shape != (4,):
         return vector_field(y, p.pvec, p.tables)
-    bx, by, bz, v = y.tolist()
-    f00, f01, f11 = _scalar_orders(p.tables, p.x0 - p.l * _SQRT2 * v, (0,))[0]
-    g = 0.5 * ((1 + bz) * f00 + 2 * bx * f01 + (1 - bz) * f11)
-    dv = p.v_in - (1 + p.r_m * g) * v
-    return np.array(
-        [
-            p.omega * by + 2 * dv * bz - p.gamma * bx,
-            -p.omega * bx - p.gamma * by,
-            -2 * dv * bx - p.alpha * p.gamma * (bz - p.z_t),
-            dv,
-        ]
-    )
-
-
-def _partials(y: ArrayLike, pvec: ArrayLike, tables: FijTables):
-    """Common pieces of the Jacobians: state, parameters, D = V', and its partial derivatives."""
-    (bx, by, bz, v), p = _split(y, pvec)
-    v_in, r_m, x0 = p[0], p[1], p[6]
-    c = tables.l * _SQRT2
-    F, Fx = evaluate_orders(tables, x0 - c * v, (0, 1))
-    f00, f01, f11 = F[..., 0], F[..., 1], F[..., 2]
-    g = 0.5 * ((1 + bz) * f00 + 2 * bx * f01 + (1 - bz) * f11)
-    g_x = 0.5 * ((1 + bz) * Fx[..., 0] + 2 * bx * Fx[..., 1] + (1 - bz) * Fx[..., 2])
-    d = v_in - (1 + r_m * g) * v
-    d_x = -r_m * v * f01  # ∂D/∂X
-    d_z = -r_m * v * 0.5 * (f00 - f11)  # ∂D/∂Z
-    d_v = -(1 + r_m * g) + r_m * v * c * g_x  # ∂D/∂V  (∂G/∂V = −c G_x)
-    return (bx, by, bz, v), p, g, g_x, d, d_x, d_z, d_v
+    return ode_model(tables=p.tables).rhs(t, y, p.pvec)
 
 
 def jacobian_flat(y: ArrayLike, pvec: ArrayLike, tables: FijTables) -> NDArray[np.float64]:
     """Analytic Jacobian ∂(dy/dt)/∂y, shape (..., 4, 4) (rows and columns in X, Y, Z, V order)."""
-    (bx, _by, bz, _v), p, _g, _gx, d, d_x, d_z, d_v = _partials(y, pvec, tables)
-    _v_in, _r_m, gamma, alpha, _z_t, omega, _x0 = p
-    zero = np.zeros_like(d)
-    one = np.ones_like(d)
-    rows = [
-        [2 * bz * d_x - gamma, omega * one, 2 * d + 2 * bz * d_z, 2 * bz * d_v],
-        [-omega * one, -gamma * one, zero, zero],
-        [-2 * d - 2 * bx * d_x, zero, -2 * bx * d_z - alpha * gamma, -2 * bx * d_v],
-        [d_x, zero, d_z, d_v],
-    ]
-    return np.stack([np.stack(np.broadcast_arrays(*r), axis=-1) for r in rows], axis=-2)
+    y, pvec = np.asarray(y, dtype=float), np.asarray(pvec, dtype=float)
+    _check_shapes(y, pvec)
+    return ode_model(tables=tables).jacobian(y, pvec)
 
 
 def jacobian(y: ArrayLike, p: NeuronParams) -> NDArray[np.float64]:
-    """Analytic Jacobian of :func:`rhs` at ``y`` (..., 4) → (..., 4, 4).
-
-    ``y`` of shape (4,) takes a plain-Python path (for implicit ODE solvers and stability).
-    """
-    y = np.asarray(y, dtype=float)
-    if y.shape != (4,):
-        return jacobian_flat(y, p.pvec, p.tables)
-    bx, _by, bz, v = y.tolist()
-    c = p.l * _SQRT2
-    (f00, f01, f11), (g00, g01, g11) = _scalar_orders(p.tables, p.x0 - c * v, (0, 1))
-    g = 0.5 * ((1 + bz) * f00 + 2 * bx * f01 + (1 - bz) * f11)
-    g_x = 0.5 * ((1 + bz) * g00 + 2 * bx * g01 + (1 - bz) * g11)
-    d = p.v_in - (1 + p.r_m * g) * v
-    d_x = -p.r_m * v * f01
-    d_z = -p.r_m * v * 0.5 * (f00 - f11)
-    d_v = -(1 + p.r_m * g) + p.r_m * v * c * g_x
-    return np.array(
-        [
-            [2 * bz * d_x - p.gamma, p.omega, 2 * d + 2 * bz * d_z, 2 * bz * d_v],
-            [-p.omega, -p.gamma, 0.0, 0.0],
-            [-2 * d - 2 * bx * d_x, 0.0, -2 * bx * d_z - p.alpha * p.gamma, -2 * bx * d_v],
-            [d_x, 0.0, d_z, d_v],
-        ]
-    )
+    """Analytic Jacobian of :func:`rhs` at ``y`` (..., 4) → (..., 4, 4)."""
+    return jacobian_flat(y, p.pvec, p.tables)
 
 
 def jacobian_params(y: ArrayLike, pvec: ArrayLike, tables: FijTables) -> NDArray[np.float64]:
     """Analytic ∂(dy/dt)/∂pvec, shape (..., 4, 7) (columns in the order :data:`PARAM_NAMES`)."""
-    (bx, by, bz, v), p, g, g_x, _d, _dx, _dz, _dv = _partials(y, pvec, tables)
-    _v_in, r_m, gamma, alpha, z_t, _omega, _x0 = p
-    zero = np.zeros(np.broadcast_shapes(bx.shape, r_m.shape))
-    # ∂D/∂p for p = v_in, r_m, gamma, alpha, z_t, omega, x0  (∂G/∂x0 = G_x)
-    dd = [1.0 + zero, -g * v, zero, zero, zero, zero, -r_m * v * g_x]
-    own_x = [zero, zero, -bx, zero, zero, by, zero]
-    own_y = [zero, zero, -by, zero, zero, -bx, zero]
-    own_z = [zero, zero, -alpha * (bz - z_t), -gamma * (bz - z_t), alpha * gamma, zero, zero]
-    rows = [
-        [own_x[k] + 2 * bz * dd[k] for k in range(7)],
-        own_y,
-        [own_z[k] - 2 * bx * dd[k] for k in range(7)],
-        dd,
-    ]
-    return np.stack([np.stack(np.broadcast_arrays(*r), axis=-1) for r in rows], axis=-2)
+    y, pvec = np.asarray(y, dtype=float), np.asarray(pvec, dtype=float)
+    _check_shapes(y, pvec)
+    return ode_model(tables=tables).jacobian_p(y, pvec)
 
 
 def make_flat_field(
@@ -287,18 +333,8 @@ def make_flat_field(
 ]:
     """``(f, jac_x, jac_p)`` with ``f(x, pvec)`` the vector field for continuation codes.
 
-    ``x = (X, Y, Z, V)``, ``pvec`` in the order :data:`PARAM_NAMES`; ``jac_x`` → (..., 4, 4),
-    ``jac_p`` → (..., 4, 7).  The device (l, λ) is fixed by the closure.
+    A view of :func:`ode_model`: ``x = (X, Y, Z, V)``, ``pvec`` in the order
+    :data:`PARAM_NAMES`; ``jac_x`` → (..., 4, 4), ``jac_p`` → (..., 4, 7).
     """
-    tables = device_tables(l, lam)
-
-    def f(x: ArrayLike, pvec: ArrayLike) -> NDArray:
-        return vector_field(x, pvec, tables)
-
-    def jac_x(x: ArrayLike, pvec: ArrayLike) -> NDArray:
-        return jacobian_flat(x, pvec, tables)
-
-    def jac_p(x: ArrayLike, pvec: ArrayLike) -> NDArray:
-        return jacobian_params(x, pvec, tables)
-
-    return f, jac_x, jac_p
+    model = ode_model(l, lam)
+    return model.vector_field, model.jacobian, model.jacobian_p

@@ -2,8 +2,8 @@
 
 Every Andronov–Hopf point of the equilibria in a V_in window (:mod:`.stability`) starts a
 family of limit cycles, continued in V_in by orthogonal collocation
-(:mod:`qmemristor.analysis.orbits`) with the neuron's one vector field,
-:func:`~qmemristor.neuron.model.make_flat_field` (batched ``f``, ``∂f/∂x``, ``∂f/∂p``).  A
+(:mod:`qmemristor.analysis.orbits`) with the neuron's one vector field, the batched forms of
+its :class:`~qmemristor.models.ODEModel` (``f``, ``∂f/∂x``, ``∂f/∂p``).  A
 family that ends at another Hopf point of the list (amplitude → 0 there) is not started again
 from it.  Along each family: period ``T``, ``V_min``, ``V_max``, the span ``V_max − V_min`` of
 the stationary oscillation, the Floquet multipliers and stability; folds of cycles (LPC),
@@ -23,8 +23,8 @@ import numpy as np
 from ..analysis._arclength import ContinuationOptions
 from ..analysis.orbits import CollocationOptions, CycleFamily, continue_from_hopf
 from ..analysis.vectorfield import VectorField
-from .model import PARAM_NAMES, STATE_NAMES, NeuronParams, make_flat_field
-from .stability import FD_SCALE, HopfPoint, _window, hopf_points
+from .model import PARAM_NAMES, STATE_NAMES, NeuronParams, ode_model
+from .stability import HopfPoint, _window, hopf_points
 
 __all__ = [
     "NEURON_COLLOCATION",
@@ -47,9 +47,11 @@ NEURON_CONTINUATION = ContinuationOptions(step=0.01, step_min=1e-7, step_max=0.0
 
 @lru_cache(maxsize=8)
 def orbit_field(l: float = 0.5, lam: float = 0.13) -> VectorField:
-    """The neuron's vector field for collocation: :func:`make_flat_field`'s batched closures."""
-    f, jac_x, jac_p = make_flat_field(l, lam)
-    return VectorField(f, jac_x=jac_x, jac_p=jac_p, fd_scale=FD_SCALE)
+    """The neuron's vector field for collocation: the batched forms of its ODE model."""
+    model = ode_model(l, lam)
+    return VectorField(
+        model.vector_field, jac_x=model.jacobian, jac_p=model.jacobian_p, fd_scale=model.fd_scale
+    )
 
 
 @dataclass(frozen=True)

@@ -50,13 +50,12 @@ from ..analysis.continuation import (
 from ..analysis.vectorfield import VectorField
 from ..errors import ParameterError, check_finite
 from ..io import provenance_attrs
-from .device import _scalar_orders, device_tables
 from .equilibria import equilibria
-from .model import PARAM_NAMES, STATE_NAMES, NeuronParams, jacobian_flat, jacobian_params
-from .model import vector_field as _batched_field
+from .model import FD_SCALE, PARAM_NAMES, STATE_NAMES, NeuronParams, ode_model
 
 __all__ = [
     "DEFAULT_OPTIONS",
+    "FD_SCALE",
     "EquilibriumDiagram",
     "FoldPoint",
     "HopfPoint",
@@ -68,11 +67,6 @@ __all__ = [
     "param_index",
 ]
 
-_SQRT2 = math.sqrt(2.0)
-#: Finite-difference length scale of the state for the multilinear forms (B, C of the
-#: Lyapunov coefficient): x_V = x0 − l√2 V varies on the scale λ = 0.13 of the sech barrier,
-#: i.e. V on λ/(l√2) ≈ 0.18; 0.1 keeps the steps well inside that.
-FD_SCALE = 0.1
 #: Continuation defaults for the neuron: steps up to 0.1 in the (X, Y, Z, V, p) norm resolve
 #: the Hopf test function's sign changes, which are ≥ 0.3 apart in V_in for the paper's device.
 DEFAULT_OPTIONS = ContinuationOptions(step=0.02, step_max=0.1, max_steps=4000)
@@ -92,88 +86,12 @@ def param_index(name: str) -> int:
 def neuron_field(l: float = 0.5, lam: float = 0.13) -> VectorField:
     """:class:`~qmemristor.analysis.VectorField` of §N2 for the device (l, λ).
 
-    ``f(x, pvec)``, ``jac_x``, ``jac_p`` with ``x = (X, Y, Z, V)`` and ``pvec`` in the order
-    :data:`PARAM_NAMES`.  The formulas are those of :func:`~qmemristor.neuron.model.rhs`,
-    :func:`~qmemristor.neuron.model.jacobian` and
-    :func:`~qmemristor.neuron.model.jacobian_params`, evaluated on plain Python floats for one
-    point: a Hopf curve in (V_in, R_m) takes 0.9 s instead of 3.2 s with
-    :func:`~qmemristor.neuron.model.make_flat_field`'s batched NumPy functions (and 9.2 s with
-    finite differences only), the same curve to round-off (``benchmarks/neuron_continuation.py``).
-    Other shapes fall back to the batched functions.  ``fd_scale`` = :data:`FD_SCALE`.
+    A view of the neuron's :class:`~qmemristor.models.ODEModel` (:func:`~qmemristor.neuron.
+    model.ode_model`): ``f(x, pvec)``, ``jac_x``, ``jac_p`` with ``x = (X, Y, Z, V)`` and
+    ``pvec`` in the order :data:`PARAM_NAMES`, one compiled call per point (other shapes go
+    through the model's batched forms).  ``fd_scale`` = :data:`FD_SCALE`.
     """
-    tables = device_tables(l, lam)
-    c = tables.l * _SQRT2
-
-    def single(x, p) -> bool:
-        return np.shape(x) == (4,) and np.shape(p) == (len(PARAM_NAMES),)
-
-    def parts(x, p, orders):
-        bx, by, bz, v = np.asarray(x, dtype=float).tolist()
-        pv = np.asarray(p, dtype=float).tolist()
-        F = _scalar_orders(tables, pv[6] - c * v, orders)
-        return (bx, by, bz, v), pv, F
-
-    def f(x, p):
-        if not single(x, p):
-            return _batched_field(x, p, tables)
-        (bx, by, bz, v), (v_in, r_m, gamma, alpha, z_t, omega, _x0), F = parts(x, p, (0,))
-        f00, f01, f11 = F[0]
-        d = v_in - (1 + r_m * 0.5 * ((1 + bz) * f00 + 2 * bx * f01 + (1 - bz) * f11)) * v
-        return np.array(
-            [
-                omega * by + 2 * d * bz - gamma * bx,
-                -omega * bx - gamma * by,
-                -2 * d * bx - alpha * gamma * (bz - z_t),
-                d,
-            ]
-        )
-
-    def derivs(x, p):
-        """State, parameters, G, ∂G/∂x_V, D = V' and ∂D/∂(X, Z, V)."""
-        (bx, by, bz, v), pv, ((f00, f01, f11), (g00, g01, g11)) = parts(x, p, (0, 1))
-        r_m = pv[1]
-        g = 0.5 * ((1 + bz) * f00 + 2 * bx * f01 + (1 - bz) * f11)
-        g_x = 0.5 * ((1 + bz) * g00 + 2 * bx * g01 + (1 - bz) * g11)
-        d = pv[0] - (1 + r_m * g) * v
-        d_x = -r_m * v * f01
-        d_z = -r_m * v * 0.5 * (f00 - f11)
-        d_v = -(1 + r_m * g) + r_m * v * c * g_x
-        return (bx, by, bz, v), pv, g, g_x, d, (d_x, d_z, d_v)
-
-    def jac_x(x, p):
-        if not single(x, p):
-            return jacobian_flat(x, p, tables)
-        (bx, _by, bz, _v), pv, _g, _gx, d, (d_x, d_z, d_v) = derivs(x, p)
-        gamma, alpha, omega = pv[2], pv[3], pv[5]
-        return np.array(
-            [
-                [2 * bz * d_x - gamma, omega, 2 * d + 2 * bz * d_z, 2 * bz * d_v],
-                [-omega, -gamma, 0.0, 0.0],
-                [-2 * d - 2 * bx * d_x, 0.0, -2 * bx * d_z - alpha * gamma, -2 * bx * d_v],
-                [d_x, 0.0, d_z, d_v],
-            ]
-        )
-
-    def jac_p(x, p):
-        if not single(x, p):
-            return jacobian_params(x, p, tables)
-        (bx, by, bz, v), pv, g, g_x, _d, _dd = derivs(x, p)
-        r_m, gamma, alpha, z_t = pv[1], pv[2], pv[3], pv[4]
-        # ∂D/∂p for (v_in, r_m, gamma, alpha, z_t, omega, x0); ∂G/∂x0 = G_x
-        dd = [1.0, -g * v, 0.0, 0.0, 0.0, 0.0, -r_m * v * g_x]
-        own_x = [0.0, 0.0, -bx, 0.0, 0.0, by, 0.0]
-        own_y = [0.0, 0.0, -by, 0.0, 0.0, -bx, 0.0]
-        own_z = [0.0, 0.0, -alpha * (bz - z_t), -gamma * (bz - z_t), alpha * gamma, 0.0, 0.0]
-        return np.array(
-            [
-                [own_x[k] + 2 * bz * dd[k] for k in range(7)],
-                own_y,
-                [own_z[k] - 2 * bx * dd[k] for k in range(7)],
-                dd,
-            ]
-        )
-
-    return VectorField(f, jac_x=jac_x, jac_p=jac_p, fd_scale=FD_SCALE)
+    return ode_model(l, lam).as_vector_field()
 
 
 # --------------------------------------------------------------------------------------------

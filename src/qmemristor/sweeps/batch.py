@@ -52,14 +52,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
 
 from ..errors import ParameterError, check_nonnegative, check_positive
 from ..neuron.device import FijTables
-from ..neuron.model import PARAM_NAMES
+from ..neuron.model import PARAM_NAMES, ode_model
 from ..neuron.stationary import (
     Stationarity,
     check_protocol,
@@ -67,6 +66,8 @@ from ..neuron.stationary import (
     relaxation_time,
     schedule,
 )
+from ..solvers.batched import IntegratorOptions, Schedule
+from ..solvers.batched import integrate_batch as solve_batch
 
 __all__ = [
     "NOT_SETTLED",
@@ -94,7 +95,6 @@ OK, MAX_STEPS, STEP_UNDERFLOW, NONFINITE, LEFT_BALL, NOT_SETTLED = 0, 1, 2, 3, 4
 #: Codes whose results are NaN (the integration failed).
 FAILED = (MAX_STEPS, STEP_UNDERFLOW, NONFINITE, LEFT_BALL)
 
-_N_STATS = 11  # v_max, v_min, v_mean, t_reached, X, Y, Z, V, max |r|, window start, windows
 _ST = Stationarity()
 _PAPER_T_END = 1500.0
 #: Near a Hopf point the tolerance is tightened no further than this (cost ∝ rtol^(−1/5):
@@ -295,13 +295,6 @@ def status_reason(code: int) -> str:
     return STATUS.get(int(code), f"unknown status {int(code)}")
 
 
-@lru_cache(maxsize=1)
-def _kernel():
-    from ._kernel import batch
-
-    return batch
-
-
 def warm_up() -> None:
     """Compile (or load from numba's cache) the kernel now, on a tiny problem."""
     from ..neuron.device import device_tables
@@ -356,52 +349,27 @@ def integrate_batch(
         raise ParameterError(f"pvecs must have shape (n, {len(PARAM_NAMES)}); got {pvecs.shape}")
     if y0.shape != (pvecs.shape[0], 4):
         raise ParameterError(f"y0 must have shape ({pvecs.shape[0]}, 4); got {y0.shape}")
-    n = pvecs.shape[0]
     scheds, n_wins = _schedules(pvecs, y0, tables, opts, spectra)
-    samples = np.empty((n, opts.n_samples))
-    stats = np.empty((n, _N_STATS))
-    status = np.zeros(n, dtype=np.int8)
-    counts = np.zeros((n, 2), dtype=np.int64)
-    if n:
-        from ..neuron._kernels import field_tables
-
-        st = opts.stationarity()
-        tab = field_tables(tables)
-        _kernel()(
-            pvecs,
-            y0,
-            tables.l * math.sqrt(2.0),
-            tab,
-            scheds,
-            n_wins,
-            opts.protocol == "stationary",
-            float(st.atol),
-            float(st.rtol),
-            float(opts.dt_out),
-            float(opts.atol),
-            float(opts.h0),
-            float(opts.max_step),
-            int(opts.max_steps),
-            float(opts.ball_tol),
-            samples,
-            stats,
-            status,
-            counts,
-        )
-
+    st = opts.stationarity()
+    schedule = Schedule(*scheds.T, n_windows=n_wins, settle=opts.protocol == "stationary",
+                        settle_atol=float(st.atol), settle_rtol=float(st.rtol))  # fmt: skip
+    integ = IntegratorOptions(atol=opts.atol, h0=opts.h0, max_step=opts.max_step,
+                              max_steps=opts.max_steps, dt_out=opts.dt_out,
+                              n_samples=opts.n_samples, bound_tol=opts.ball_tol)  # fmt: skip
+    sol = solve_batch(ode_model(tables=tables), pvecs, y0, schedule, integ, observable="V")
     return BatchResult(
-        v_max=stats[:, 0],
-        v_min=stats[:, 1],
-        v_mean=stats[:, 2],
-        samples=samples,
-        final_state=stats[:, 4:8],
-        t_reached=stats[:, 3],
-        window_start=stats[:, 9],
-        n_windows=stats[:, 10].astype(np.int64),
-        bloch_max=stats[:, 8],
-        status=status,
-        n_accepted=counts[:, 0],
-        n_rejected=counts[:, 1],
+        v_max=sol.max,
+        v_min=sol.min,
+        v_mean=sol.mean,
+        samples=sol.samples,
+        final_state=sol.final_state,
+        t_reached=sol.t_reached,
+        window_start=sol.window_start,
+        n_windows=sol.n_windows,
+        bloch_max=sol.bound_max,
+        status=sol.status,
+        n_accepted=sol.n_accepted,
+        n_rejected=sol.n_rejected,
     )
 
 

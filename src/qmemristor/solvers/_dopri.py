@@ -1,10 +1,9 @@
-"""The compiled Dormand–Prince kernel behind :func:`qmemristor.sweeps.batch.integrate_batch`.
+"""The compiled Dormand–Prince 5(4) kernel behind :func:`qmemristor.solvers.integrate_batch`.
 
-Separate module so that numba (≈0.4 s to import) loads only when a neuron sweep runs, and so
-that every kernel is a module-level function: numba caches those (``cache=True``) but not
-closures.  The vector field is the neuron's one compiled field,
-:func:`qmemristor.neuron._kernels.field` (inlined).  Method and conventions:
-:mod:`qmemristor.sweeps.batch`.
+Generic: the vector field is any model's compiled ``field(t, y, p, aux, out)``, passed as a
+typed function pointer (:data:`qmemristor._odekernels.FieldType`), so this module compiles
+once for every model and numba caches it (``cache=True``).  Method and conventions:
+:mod:`qmemristor.solvers.batched`.
 """
 
 from __future__ import annotations
@@ -13,8 +12,9 @@ import math
 
 import numba
 import numpy as np
+from numba import types
 
-from ..neuron._kernels import field
+from .._odekernels import A1, A2, F8, FieldType
 
 # Dormand–Prince 5(4): nodes, stages, 5th-order weights, error weights (5th − 4th order)
 _C = (0.0, 1 / 5, 3 / 10, 4 / 5, 8 / 9, 1.0)
@@ -62,46 +62,70 @@ a51, a52, a53, a54 = _A[4]
 a61, a62, a63, a64, a65 = _A[5]
 P = np.array(_P)
 EPS16 = 16.0 * float(np.finfo(float).eps)
+#: Entries of ``stats`` before the final state.
+N_STATS = 7
+#: Stage coefficients as one matrix: row s holds a_{s,j} (row 6: the 5th-order weights b_j).
+A = np.zeros((7, 6))
+for _r, _coeffs in enumerate(_A):
+    A[_r, : len(_coeffs)] = _coeffs
+A[6, :6] = _B
 
 
 @numba.njit(cache=True, nogil=True)
-def poly(q0, q1, q2, q3, v0, th):
-    """Dense output of V at θ ∈ [0, 1]: v0 + q0 θ + q1 θ² + q2 θ³ + q3 θ⁴."""
+def poly(q0, q1, q2, q3, v0, th):  # pragma: no cover - compiled
+    """Dense output at θ ∈ [0, 1]: v0 + q0 θ + q1 θ² + q2 θ³ + q3 θ⁴."""
     return v0 + th * (q0 + th * (q1 + th * (q2 + th * q3)))
 
 
 @numba.njit(cache=True, nogil=True)
-def dpoly(q0, q1, q2, q3, th):
-    """dV/dθ of the dense output."""
+def dpoly(q0, q1, q2, q3, th):  # pragma: no cover - compiled
+    """d/dθ of the dense output."""
     return q0 + th * (2.0 * q1 + th * (3.0 * q2 + th * 4.0 * q3))
 
 
 @numba.njit(cache=True, nogil=True)
-def one_point(p, y0, c, tab, sched, n_win, settle, s_atol, s_rtol, dt_out, atol, h0, h_max,
-              max_steps, ball_tol, samples, stats):  # fmt: skip
+def _stage(y, h, k, row, n_prev, out):  # pragma: no cover - compiled
+    """``out = y + h Σ_{j < n_prev} A[row][j] k[j]`` (the Dormand–Prince stage states)."""
+    for i in range(y.shape[0]):
+        acc = 0.0
+        for j in range(n_prev):
+            acc += A[row, j] * k[j, i]
+        out[i] = y[i] + h * acc
+
+
+@numba.njit(
+    types.Tuple((types.int64, types.int64, types.int64))(
+        FieldType, A1, A1, A1, A1, types.int64, types.boolean, F8, F8, F8, F8, F8, F8,
+        types.int64, types.int64, types.int64[::1], F8, F8, A1, A1,
+    ),
+    cache=True,
+    nogil=True,
+)  # fmt: skip
+def one_point(f, p, y0, aux, sched, n_win, settle, s_atol, s_rtol, dt_out, atol, h0, h_max,
+              max_steps, obs, bound_idx, bound_r, bound_tol, samples, stats):  # fmt: skip
     """Integrate one point window by window; fill ``samples`` and ``stats``.
 
-    ``p`` (7,) in PARAM_NAMES order, ``y0`` (4,).  ``sched`` = (t_first, W, t_end, f, s_off,
-    rtol):
-    windows ``[t_first + kW, t_first + (k+1)W]``, k = 0 … n_win − 1, the last ending exactly at
-    ``t_end``; the stretch before ``t_first`` is integrated but not recorded.  ``f`` is the
-    drift factor of the settledness test (``settle``: stop after the first window k ≥ 2 whose
-    last two differences of V_max and of V_min pass ``f|Δ| ≤ s_atol + s_rtol·span``; if none
-    does, status 5).  Each window's V is sampled at ``window start + s_off + j·dt_out``.
-    ``stats`` ← (V_max, V_min, V_mean of the last window, t_reached, X, Y, Z, V, max |r| over
-    the accepted steps, start of the last window, windows integrated).  Returns (status,
-    accepted steps, rejected steps).
+    ``sched`` = (t_first, W, t_end, f, s_off, rtol): windows ``[t_first + kW, t_first + (k+1)W]``,
+    k = 0 … n_win − 1, the last ending exactly at ``t_end``; the stretch before ``t_first`` is
+    integrated but not recorded.  ``f`` is the drift factor of the settledness test
+    (``settle``: stop after the first window k ≥ 2 whose last two differences of the
+    observable's max and of its min pass ``f|Δ| ≤ s_atol + s_rtol·span``; if none does,
+    status 5).  The observable is ``y[obs]``; each window's is sampled at
+    ``window start + s_off + j·dt_out``.  ``bound_idx`` (may be empty) and ``bound_r``: the
+    invariant ball ``‖y[bound_idx]‖ ≤ bound_r``, left by more than ``bound_tol`` → status 4.
+    ``stats`` ← (max, min, mean of the observable over the last window, t_reached, max ‖y[
+    bound_idx]‖ over the accepted steps, start of the last window, windows integrated,
+    final state ...).  Returns (status, accepted steps, rejected steps).
     """
-    v_in, r_m, gamma, ag, z_t, om, x0 = p[0], p[1], p[2], p[3] * p[2], p[4], p[5], p[6]
     t_first, w_len, t_end, drift, s_off = sched[0], sched[1], sched[2], sched[3], sched[4]
     rtol = sched[5]
+    n = y0.shape[0]
     n_samp = samples.shape[0]
-    k = np.zeros((7, 4))
+    k = np.zeros((7, n))
     y = y0.copy()
-    yn = np.empty(4)
-    k[0, 0], k[0, 1], k[0, 2], k[0, 3] = field(
-        y[0], y[1], y[2], y[3], v_in, r_m, gamma, ag, z_t, om, x0, c, tab
-    )
+    yn = np.empty(n)
+    ys = np.empty(n)
+    f(0.0, y, p, aux, k[0])
     t = 0.0
     win = 0  # index of the current window
     t_win = t_first  # its start and end
@@ -111,14 +135,17 @@ def one_point(p, y0, c, tab, sched, n_win, settle, s_atol, s_rtol, dt_out, atol,
     vmax = -np.inf
     vmin = np.inf
     vint = 0.0
-    a1 = a2 = b1_ = b2_ = np.nan  # V_max and V_min of the previous two windows
+    a1 = a2 = b1_ = b2_ = np.nan  # max and min of the previous two windows
     j = 0  # index of the next sample
     n_acc = 0
     n_rej = 0
     rejected = False
     status = 0
-    ball2 = (1.0 + ball_tol) ** 2
-    r2max = y[0] * y[0] + y[1] * y[1] + y[2] * y[2]
+    has_bound = bound_idx.shape[0] > 0
+    ball2 = (bound_r + bound_tol) ** 2
+    r2max = 0.0
+    for i in bound_idx:
+        r2max += y[i] * y[i]
     while t < t_end:
         if n_acc + n_rej >= max_steps:
             status = 1
@@ -131,50 +158,13 @@ def one_point(p, y0, c, tab, sched, n_win, settle, s_atol, s_rtol, dt_out, atol,
         if last:
             h = w_end - t
         # stages 2–6 and the 5th-order solution (FSAL: stage 7 = f(y_new))
-        s0 = y[0] + h * (a21 * k[0, 0])
-        s1_ = y[1] + h * (a21 * k[0, 1])
-        s2_ = y[2] + h * (a21 * k[0, 2])
-        s3 = y[3] + h * (a21 * k[0, 3])
-        k[1, 0], k[1, 1], k[1, 2], k[1, 3] = field(
-            s0, s1_, s2_, s3, v_in, r_m, gamma, ag, z_t, om, x0, c, tab
-        )
-        s0 = y[0] + h * (a31 * k[0, 0] + a32 * k[1, 0])
-        s1_ = y[1] + h * (a31 * k[0, 1] + a32 * k[1, 1])
-        s2_ = y[2] + h * (a31 * k[0, 2] + a32 * k[1, 2])
-        s3 = y[3] + h * (a31 * k[0, 3] + a32 * k[1, 3])
-        k[2, 0], k[2, 1], k[2, 2], k[2, 3] = field(
-            s0, s1_, s2_, s3, v_in, r_m, gamma, ag, z_t, om, x0, c, tab
-        )
-        s0 = y[0] + h * (a41 * k[0, 0] + a42 * k[1, 0] + a43 * k[2, 0])
-        s1_ = y[1] + h * (a41 * k[0, 1] + a42 * k[1, 1] + a43 * k[2, 1])
-        s2_ = y[2] + h * (a41 * k[0, 2] + a42 * k[1, 2] + a43 * k[2, 2])
-        s3 = y[3] + h * (a41 * k[0, 3] + a42 * k[1, 3] + a43 * k[2, 3])
-        k[3, 0], k[3, 1], k[3, 2], k[3, 3] = field(
-            s0, s1_, s2_, s3, v_in, r_m, gamma, ag, z_t, om, x0, c, tab
-        )
-        s0 = y[0] + h * (a51 * k[0, 0] + a52 * k[1, 0] + a53 * k[2, 0] + a54 * k[3, 0])
-        s1_ = y[1] + h * (a51 * k[0, 1] + a52 * k[1, 1] + a53 * k[2, 1] + a54 * k[3, 1])
-        s2_ = y[2] + h * (a51 * k[0, 2] + a52 * k[1, 2] + a53 * k[2, 2] + a54 * k[3, 2])
-        s3 = y[3] + h * (a51 * k[0, 3] + a52 * k[1, 3] + a53 * k[2, 3] + a54 * k[3, 3])
-        k[4, 0], k[4, 1], k[4, 2], k[4, 3] = field(
-            s0, s1_, s2_, s3, v_in, r_m, gamma, ag, z_t, om, x0, c, tab
-        )
-        for i in range(4):
-            yn[i] = y[i] + h * (
-                a61 * k[0, i] + a62 * k[1, i] + a63 * k[2, i] + a64 * k[3, i] + a65 * k[4, i]
-            )
-        k[5, 0], k[5, 1], k[5, 2], k[5, 3] = field(
-            yn[0], yn[1], yn[2], yn[3], v_in, r_m, gamma, ag, z_t, om, x0, c, tab
-        )
-        for i in range(4):
-            yn[i] = y[i] + h * (
-                b1 * k[0, i] + b3 * k[2, i] + b4 * k[3, i] + b5 * k[4, i] + b6 * k[5, i]
-            )
-        k[6, 0], k[6, 1], k[6, 2], k[6, 3] = field(
-            yn[0], yn[1], yn[2], yn[3], v_in, r_m, gamma, ag, z_t, om, x0, c, tab
-        )
+        for s in range(1, 6):
+            _stage(y, h, k, s, s, ys)
+            f(t + _C[s] * h, ys, p, aux, k[s])
+        _stage(y, h, k, 6, 6, yn)
+        f(t + h, yn, p, aux, k[6])
         err = 0.0
-        for i in range(4):
+        for i in range(n):
             e = h * (
                 e1 * k[0, i]
                 + e3 * k[2, i]
@@ -185,7 +175,7 @@ def one_point(p, y0, c, tab, sched, n_win, settle, s_atol, s_rtol, dt_out, atol,
             )
             sc = atol + rtol * max(abs(y[i]), abs(yn[i]))
             err += (e / sc) ** 2
-        err = math.sqrt(0.25 * err)
+        err = math.sqrt(err / n)
         if not math.isfinite(err):  # a non-finite trial state: retry with a smaller step
             n_rej += 1
             rejected = True
@@ -204,15 +194,15 @@ def one_point(p, y0, c, tab, sched, n_win, settle, s_atol, s_rtol, dt_out, atol,
         if t1 > t_win:
             q0 = q1 = q2 = q3 = 0.0
             for s in range(7):
-                q0 += k[s, 3] * P[s, 0]
-                q1 += k[s, 3] * P[s, 1]
-                q2 += k[s, 3] * P[s, 2]
-                q3 += k[s, 3] * P[s, 3]
+                q0 += k[s, obs] * P[s, 0]
+                q1 += k[s, obs] * P[s, 1]
+                q2 += k[s, obs] * P[s, 2]
+                q3 += k[s, obs] * P[s, 3]
             q0 *= h
             q1 *= h
             q2 *= h
             q3 *= h
-            v0 = y[3]
+            v0 = y[obs]
             tha = (t_win - t) / h if t < t_win else 0.0
             # the mean: exact integral of the quartic over [tha, 1]
             vint += h * (
@@ -224,7 +214,7 @@ def one_point(p, y0, c, tab, sched, n_win, settle, s_atol, s_rtol, dt_out, atol,
             )
             # the extremes: both ends and every interior critical point of the quartic
             va = poly(q0, q1, q2, q3, v0, tha)
-            vb = yn[3]
+            vb = yn[obs]
             vmax = max(vmax, va, vb)
             vmin = min(vmin, va, vb)
             th_a = tha
@@ -253,16 +243,19 @@ def one_point(p, y0, c, tab, sched, n_win, settle, s_atol, s_rtol, dt_out, atol,
                     break
                 samples[j] = poly(q0, q1, q2, q3, v0, min(max((ts - t) / h, 0.0), 1.0))
                 j += 1
-        for i in range(4):
+        for i in range(n):
             y[i] = yn[i]
             k[0, i] = k[6, i]
         t = t1
         n_acc += 1
-        r2 = y[0] * y[0] + y[1] * y[1] + y[2] * y[2]
-        r2max = max(r2max, r2)
-        if r2 > ball2:
-            status = 4
-            break
+        if has_bound:
+            r2 = 0.0
+            for i in bound_idx:
+                r2 += y[i] * y[i]
+            r2max = max(r2max, r2)
+            if r2 > ball2:
+                status = 4
+                break
         # PI step-size control (Gustafsson; Hairer's DOPRI5 with β = 0.04)
         fac = _SAFETY * max(err, 1e-10) ** -_ALPHA * err_old**_BETA
         fac = min(_FAC_MAX, max(_FAC_MIN, fac))
@@ -276,7 +269,7 @@ def one_point(p, y0, c, tab, sched, n_win, settle, s_atol, s_rtol, dt_out, atol,
             # the proposal (else a cut to ~1e-13 leaves h below the underflow test)
             h = min(max(h, h_try), h_max)
             while j < n_samp:  # a last sample time rounded just beyond the window's end
-                samples[j] = y[3]
+                samples[j] = y[obs]
                 j += 1
             if settle and win >= 2:
                 tol = s_atol + s_rtol * (vmax - vmin)
@@ -306,23 +299,33 @@ def one_point(p, y0, c, tab, sched, n_win, settle, s_atol, s_rtol, dt_out, atol,
         stats[0] = stats[1] = stats[2] = np.nan
         samples[:] = np.nan
     stats[3] = t
-    for i in range(4):
-        stats[4 + i] = y[i]
-    stats[8] = math.sqrt(r2max)
-    stats[9] = t_win
-    stats[10] = win + 1
+    stats[4] = math.sqrt(r2max) if has_bound else np.nan
+    stats[5] = t_win
+    stats[6] = win + 1
+    for i in range(n):
+        stats[N_STATS + i] = y[i]
     return status, n_acc, n_rej
 
 
-@numba.njit(cache=True, nogil=True)
-def batch(pvecs, y0s, c, tab, scheds, n_wins, settle, s_atol, s_rtol, dt_out, atol, h0, h_max,
-          max_steps, ball_tol, samples, stats, status, counts):  # fmt: skip
-    """:func:`one_point` for every row of ``pvecs`` (n, 7), ``y0s`` (n, 4), ``scheds`` (n, 6)
-    and ``n_wins`` (n,), in order."""
-    for i in range(pvecs.shape[0]):
+@numba.njit(
+    types.void(
+        FieldType, A2, A2, A1, A2, types.int64[::1], types.boolean, F8, F8, F8, F8, F8, F8,
+        types.int64, types.int64, types.int64[::1], F8, F8, A2, A2, types.int8[::1],
+        types.int64[:, ::1],
+    ),
+    cache=True,
+    nogil=True,
+)  # fmt: skip
+def batch(f, ps, y0s, aux, scheds, n_wins, settle, s_atol, s_rtol, dt_out, atol, h0,
+          h_max, max_steps, obs, bound_idx, bound_r, bound_tol, samples, stats, status,
+          counts):  # fmt: skip
+    """:func:`one_point` for every row of ``ps`` (n, m), ``y0s`` (n, d), ``scheds`` (n, 6) and
+    ``n_wins`` (n,), in order."""
+    for i in range(ps.shape[0]):
         st, na, nr = one_point(
-            pvecs[i], y0s[i], c, tab, scheds[i], n_wins[i], settle, s_atol, s_rtol, dt_out,
-            atol, h0, h_max, max_steps, ball_tol, samples[i], stats[i],
+            f, ps[i], y0s[i], aux, scheds[i], n_wins[i], settle, s_atol, s_rtol, dt_out,
+            atol, h0, h_max, max_steps, obs, bound_idx, bound_r, bound_tol, samples[i],
+            stats[i],
         )  # fmt: skip
         status[i] = st
         counts[i, 0] = na
