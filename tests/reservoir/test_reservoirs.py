@@ -101,17 +101,21 @@ def test_neuron_rk4_matches_scipy_dop853():
 
 
 def test_neuron_has_the_echo_state_property():
-    from qmemristor.neuron._kernels import field_tables
-    from qmemristor.reservoir._neuron_kernel import run_nodes
+    from qmemristor.neuron.model import ode_model
+    from qmemristor.solvers.fixed import rk4_holds
 
     res = NeuronReservoir(nodes=2, virtual_nodes=1)
     p = res.neuron
     u = np.random.default_rng(4).uniform(-1, 1, 300)
-    args = (np.ascontiguousarray(res.inputs(u)), np.array(p.pvec), p.l * math.sqrt(2),
-            field_tables(p.tables), 1, res.substeps, res.step)  # fmt: skip
+
+    def run(y0):
+        model = ode_model(tables=p.tables)
+        return rk4_holds(model, y0, res.inputs(u), p.pvec, input_param="v_in", n_virtual=1,
+                         substeps=res.substeps, dt=res.step)  # fmt: skip
+
     y0 = res.initial_state()
     y1 = np.array([[0.6, -0.3, 0.2, 1.5], [-0.5, 0.5, -0.4, 0.1]])
-    a, b = run_nodes(y0, *args), run_nodes(y1, *args)
+    a, b = run(y0), run(y1)
     assert np.abs(a[0] - b[0]).max() > 0.1
     # the initial state is forgotten: measured 3.5e-8 after 300 holds (from 1.4)
     assert np.abs(a[-1] - b[-1]).max() < 1e-6

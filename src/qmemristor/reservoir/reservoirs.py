@@ -430,21 +430,13 @@ class NeuronReservoir:
 
     def states(self, u: ArrayLike) -> NDArray[np.float64]:
         """(X, Y, Z, V) at every read, shape (n, virtual_nodes, nodes, 4)."""
-        from ..neuron._kernels import field_tables
-        from ._neuron_kernel import run_nodes
+        from ..neuron.model import ode_model
+        from ..solvers.fixed import rk4_holds
 
-        v_in = np.ascontiguousarray(self.inputs(u))
         p = self.neuron
-        return run_nodes(
-            self.initial_state(),
-            v_in,
-            np.array(p.pvec),
-            float(p.l) * math.sqrt(2.0),
-            field_tables(p.tables),
-            self.virtual_nodes,
-            self.substeps,
-            self.step,
-        )
+        return rk4_holds(ode_model(tables=p.tables), self.initial_state(), self.inputs(u),
+                         p.pvec, input_param="v_in", n_virtual=self.virtual_nodes,
+                         substeps=self.substeps, dt=self.step)  # fmt: skip
 
     def transform(self, u: ArrayLike) -> Features:
         s = self.states(u)
