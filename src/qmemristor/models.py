@@ -129,6 +129,16 @@ class ODEModel:
         if not (math.isfinite(self.fd_scale) and self.fd_scale > 0):
             raise ParameterError(f"fd_scale must be > 0 (got {self.fd_scale!r})")
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled without the compiled functions (recompiled, or loaded from numba's cache,
+        where the model is used: a sweep's model travels to Dask workers)."""
+        state = dict(self.__dict__)
+        state.pop("compiled", None)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
     # ------------------------------------------------------------------ names and parameters
     @property
     def n_states(self) -> int:

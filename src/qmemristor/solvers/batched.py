@@ -93,8 +93,10 @@ class IntegratorOptions:
     bound_tol: float = 1e-3
 
     def __post_init__(self) -> None:
-        for name in ("atol", "h0", "max_step", "dt_out", "bound_tol"):
+        for name in ("atol", "h0", "dt_out", "bound_tol"):
             check_positive(name, getattr(self, name))
+        if not (isinstance(self.max_step, int | float) and self.max_step > 0):
+            raise ParameterError(f"max_step must be > 0 (got {self.max_step!r})")
         for name in ("max_steps", "n_samples"):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int | np.integer) or v < 1:

@@ -7,6 +7,8 @@
   run until stationary (or for the paper's fixed t_end);
 * :mod:`.neuron` — the neuron sweep model (span, frequency, regime, V_mean, status,
   t_reached, tau);
+* :mod:`.ode` — any :class:`~qmemristor.models.ODEModel` as a sweep model
+  (:func:`ode_sweep_model`: span, mean, frequency, regime of one state component);
 * :mod:`.coupled` — two coupled memristors (max concurrence, mean form factor), built with
   :func:`pointwise`;
 * :mod:`.store` — in-memory results or a resumable zarr store;
@@ -40,6 +42,7 @@ _EXPORTS = {
     "get_model": "models",
     "integrate_batch": "batch",
     "make_sweep": "runner",
+    "ode_sweep_model": "ode",
     "parse_axis": "grid",
     "pointwise": "models",
     "register_model": "models",
