@@ -13,7 +13,6 @@ is an indirect call per evaluation (≈5 ns; the neuron's field costs ≈150 ns)
 from __future__ import annotations
 
 import numba
-import numpy as np
 from numba import types
 
 from . import _jit
@@ -56,19 +55,3 @@ def jac_rows(j, t, ys, ps, aux, out):  # pragma: no cover - compiled
     """``out[i] = j(t, ys[i], ps[i])`` for every row."""
     for i in range(ys.shape[0]):
         j(t, ys[i], ps[i], aux, out[i])
-
-
-@numba.njit(A1(FieldType, F8, A1, A1, A1), cache=True, nogil=True)
-def field_one(f, t, y, p, aux):  # pragma: no cover - compiled
-    """``f(t, y, p)`` as a new array (for SciPy's solvers)."""
-    out = y.copy()
-    f(t, y, p, aux, out)
-    return out
-
-
-@numba.njit(A2(JacType, F8, A1, A1, A1, types.int64), cache=True, nogil=True)
-def jac_one(j, t, y, p, aux, m):  # pragma: no cover - compiled
-    """``j(t, y, p)`` as a new (n, m) array."""
-    out = np.empty((y.shape[0], m))
-    j(t, y, p, aux, out)
-    return out
