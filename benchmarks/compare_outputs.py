@@ -37,29 +37,31 @@ ODE_SIM = (1e-7, 1e-9, "SciPy DOP853 rtol 1e-8: step sequences may differ by rou
 SWEEP = (3e-4, 1e-8, "batched DOP5 rtol 3e-5 (per point, tightened near Hopf)")
 ALGEBRA = (1e-11, 1e-13, "root finding / continuation to ~1e-12 on the same equations")
 
+# fmt: off
 COMMANDS: list[tuple[str, list[str], tuple[float, float, str], bool]] = [
     # name, arguments, (rtol, atol, why), run in --quick
     ("equilibria", ["neuron", "equilibria", "--v-in", "0.23", "--json"], ALGEBRA, True),
     ("hopf", ["neuron", "hopf", "--json"], ALGEBRA, True),
     ("simulate", ["neuron", "simulate", "--v-in", "1.73", "--protocol", "paper", "--t-end",
-                  "300", "--json", "--out", "{out}/sim.nc"], ODE_SIM, True),  # fmt: skip
+                  "300", "--json", "--out", "{out}/sim.nc"], ODE_SIM, True),
     ("sweep-paper", ["neuron", "sweep", "--x", "gamma=0.01:1:6", "--y", "z_t=0:1:6", "--v-in",
                      "2", "--r-m", "6", "--protocol", "paper", "--t-end", "1500", "--out",
-                     "{out}/paper.zarr"], SWEEP, True),  # fmt: skip
+                     "{out}/paper.zarr"], SWEEP, True),
     ("sweep-stationary", ["neuron", "sweep", "--x", "gamma=0.01:1:6", "--y", "z_t=0:1:6",
                           "--v-in", "2", "--r-m", "6", "--out", "{out}/stat.zarr"], SWEEP,
-     True),  # fmt: skip
+     True),
     *[
         (f"neuron-fig{k}", ["reproduce", f"neuron-fig{k}", "--quick", "--out", "{out}"],
          SWEEP if k in (6, 7) else ODE_SIM, True)
         for k in range(2, 8)
-    ],  # fmt: skip
+    ],
     *[
         (f"neuron-fig{k}-full", ["reproduce", f"neuron-fig{k}", "--out", "{out}"],
          SWEEP if k in (6, 7) else ODE_SIM, False)
         for k in (2, 3, 4, 5)
-    ],  # fmt: skip
+    ],
 ]
+# fmt: on
 
 
 def run(src: Path, args: list[str], out: Path) -> str:
