@@ -12,6 +12,8 @@ is an indirect call per evaluation (≈5 ns; the neuron's field costs ≈150 ns)
 
 from __future__ import annotations
 
+from typing import Any
+
 import numba
 from numba import types
 
@@ -31,13 +33,13 @@ FieldType = types.FunctionType(FIELD_SIG)
 JacType = types.FunctionType(JAC_SIG)
 
 
-def compile_field(fn):  # type: ignore[no-untyped-def]
+def compile_field(fn: Any) -> Any:
     """``fn`` compiled with the field signature (a plain function, or a numba dispatcher)."""
     py = getattr(fn, "py_func", fn)
     return numba.njit(FIELD_SIG, cache=True, nogil=True)(py)
 
 
-def compile_jac(fn):  # type: ignore[no-untyped-def]
+def compile_jac(fn: Any) -> Any:
     """``fn`` compiled with the Jacobian signature."""
     py = getattr(fn, "py_func", fn)
     return numba.njit(JAC_SIG, cache=True, nogil=True)(py)

@@ -27,7 +27,7 @@ Dormand–Prince integrator of the sweeps.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from functools import cached_property
@@ -56,8 +56,8 @@ def _arr(a: ArrayLike) -> NDArray[np.float64]:
     return np.array(a, dtype=float, order="C")
 
 
-def _names(kind: str, names: object) -> tuple[str, ...]:
-    out = tuple(names)  # type: ignore[call-overload]
+def _names(kind: str, names: Iterable[str]) -> tuple[str, ...]:
+    out: tuple[str, ...] = tuple(names)
     if not out or not all(isinstance(n, str) and n.isidentifier() for n in out):
         raise ParameterError(f"{kind} must be a non-empty sequence of identifiers (got {names!r})")
     if len(set(out)) != len(out):
@@ -305,7 +305,7 @@ class ODEModel:
 
         return f, j
 
-    def as_vector_field(self, t: float = 0.0):  # type: ignore[no-untyped-def]
+    def as_vector_field(self, t: float = 0.0) -> Any:
         """The :class:`~qmemristor.analysis.VectorField` ``f(x, p)`` of the continuation codes
         (autonomous: evaluated at time ``t``), with the model's Jacobians."""
         from .analysis.vectorfield import VectorField
