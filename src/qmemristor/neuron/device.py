@@ -536,7 +536,7 @@ def evaluate_orders(
             raise ValueError(f"order must be 0, 1 or 2 (got {m})")
     from ._kernels import fij_many
 
-    flat = np.ascontiguousarray(x.reshape(-1))
+    flat = np.array(x, dtype=float, order="C").reshape(-1)  # writable: one compiled type
     out = np.empty((len(orders), flat.size, 3))
     fij_many(tables.flat, flat, np.array(orders, dtype=np.int64), out)
     return out.reshape((len(orders), *x.shape, 3))
