@@ -11,10 +11,11 @@ Budgets (override with environment variables)
     A fixed default rather than a fraction of the machine's RAM: the same command is accepted
     or refused the same way on every machine (and in the tests).  Accepts a byte count or a
     number with a unit: ``8G``, ``512MiB``, ``2e9``.
-``QMEMRISTOR_MAX_STEPS`` — work budget of one run in integrator steps, default **1e7**
-    (:data:`DEFAULT_MAX_STEPS`).  The estimate is a lower bound (one step per oscillation period
-    of the fastest rate, see :func:`neuron_steps`); real solvers take 1–100× more, so 1e7
-    estimated steps is hours of work on one core.
+``QMEMRISTOR_MAX_STEPS`` — work budget of one run in estimated integrator steps, default
+    **1e6** (:data:`DEFAULT_MAX_STEPS`).  The estimate is a lower bound (one step per
+    oscillation period of the fastest rate, see :func:`neuron_steps`); real solvers take
+    1.2–80× more (DOP853 ≈ 7.5×), so 1e6 estimated steps is 10–20 minutes of DOP853 on one
+    core (``neuron simulate --omega -1e6 --t-end 20``, 3e6 estimated, ran for 40 minutes).
 
 Tolerances
 ----------
@@ -64,7 +65,7 @@ ENV_MAX_STEPS = "QMEMRISTOR_MAX_STEPS"
 #: Default memory budget of one run (bytes).
 DEFAULT_MAX_BYTES = 4 * 2**30
 #: Default work budget of one run (estimated integrator steps).
-DEFAULT_MAX_STEPS = 10**7
+DEFAULT_MAX_STEPS = 10**6
 RTOL_MIN = 1e-13
 RTOL_MAX = 1e-1
 ATOL_MIN = 1e-30
@@ -115,7 +116,7 @@ def max_bytes() -> int:
 
 
 def max_steps() -> int:
-    """The work budget of one run in estimated integrator steps: ``QMEMRISTOR_MAX_STEPS`` or 1e7."""
+    """The work budget of one run in estimated integrator steps: ``QMEMRISTOR_MAX_STEPS`` or 1e6."""
     return int(_env_number(ENV_MAX_STEPS, DEFAULT_MAX_STEPS))
 
 
@@ -189,6 +190,9 @@ def check_atol(value: object, name: str = "atol") -> float:
 #: 4e4 points: exact 200 B (the Jacobi–Anger sums hold 12 terms per time), Lindblad 306 B
 #: (SciPy's output and the generator applied to every state); rounded up.
 MEMRISTOR_BYTES_PER_POINT = {"exact": 256, "lindblad": 384, "circuit": 256}
+#: Extra bytes per time point of ``--json`` output: seven arrays as Python floats in lists
+#: (32 B each) and as text (≈ 20 B each).
+JSON_BYTES_PER_POINT = 7 * (32 + 20)
 #: Peak bytes per time step of a coupled run on the density backend (three 16×16 complex
 #: superoperators per step and the analysis): measured 20.8 KiB at 600–1200 steps.
 COUPLED_BYTES_PER_STEP = 24 * 2**10

@@ -166,6 +166,7 @@ def simulate(
     """
     import numpy as np
 
+    from .. import limits
     from ..io import write_netcdf
     from ..memristor import simulate as run
     from ..memristor.simulate import check_finite_result
@@ -185,7 +186,9 @@ def simulate(
     params = build_params(gamma0, omega, drive)
     state = build_state(a, b, bloch)
     execution = build_execution(backend, layout, shots, seed, mitigate) if circuit else None
-    t = checked_grid(params, periods, points_per_period, method.value)
+    json_bytes = limits.JSON_BYTES_PER_POINT if as_json else 0
+    per_point = limits.MEMRISTOR_BYTES_PER_POINT[method.value] + json_bytes
+    t = checked_grid(params, periods, points_per_period, method.value, bytes_per_point=per_point)
     if execution is not None:
         ds = run_circuit(params, state, t, execution, progress=not as_json)
         # σz and the unmeasured observables are NaN by design
@@ -520,7 +523,7 @@ def coupled_cmd(
         system.memristors,
         periods,
         points_per_period,
-        bytes_per_point=limits.COUPLED_BYTES_PER_STEP,
+        bytes_per_point=limits.COUPLED_BYTES_PER_STEP + 2 * limits.JSON_BYTES_PER_POINT,
     )
     ex = build_execution(resolve_backend_name(backend), layout, shots, seed, mitigate)
     what = f"running {ex.backend} ({ex.layout} layout, mitigation {ex.mitigation})"
