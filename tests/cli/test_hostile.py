@@ -166,7 +166,7 @@ def test_any_numeric_input_is_handled(name):
     base, options = COMMANDS[name]
 
     @settings(
-        max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None
+        max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None
     )
     @given(st.data())
     def check(data):
@@ -214,7 +214,7 @@ def test_any_numeric_input_is_handled(name):
         ("memristor simulate --bloch 0,0,1 --a 0.3", "--a cannot be combined with --bloch"),
         ("memristor circuit --bloch 0,0,1 --b 1", "--b cannot be combined with --bloch"),
         # 12: the misleading message of a long coupled run
-        ("memristor coupled --periods 1000000", "(3e+07 points) needs about 687 GiB"),
+        ("memristor coupled --periods 1000000", "(3e+07 points) needs about"),
     ],
 )
 def test_issue_examples_are_one_line(cli, argv, fragment):

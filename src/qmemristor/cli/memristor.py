@@ -86,7 +86,8 @@ def checked_grid(params, periods: int, points_per_period: int, method: str = "ex
     if points_per_period < 4:
         raise ParameterError(f"points-per-period must be an integer ≥ 4 (got {points_per_period})")
     every = params if isinstance(params, tuple | list) else (params,)
-    for p in every:
+    labels = ("gamma0",) if len(every) == 1 else ("gamma0", "gamma0-2")
+    for p, label in zip(every, labels, strict=True):
         check_run(
             p,
             periods * points_per_period + 1,
@@ -94,6 +95,7 @@ def checked_grid(params, periods: int, points_per_period: int, method: str = "ex
             method=method,
             grid=f"--periods {periods} × --points-per-period {points_per_period}",
             remedy="use fewer --periods or --points-per-period",
+            label=label,
             **kw,
         )
     return time_grid(periods, points_per_period, every[0].omega)
@@ -214,7 +216,10 @@ def simulate(
         report_circuit(ds, params, state)
     info(f"form factor per period: {ff}")
     if not np.all(np.isfinite(ds.form_factor.values)):
-        info("(undefined: the loop is a single point, V ≡ I ≡ 0, e.g. a state without coherence)")
+        info(
+            "(undefined: the loop is a single point, V ≡ I ≡ 0, or with --method lindblad its "
+            "coherence is below the integration's resolution 1e-9; --method exact resolves it)"
+        )
     info(f"memristive relation: max|I − ΓV| / max|I| = {rel:.2e}")
     if out is not None:
         info(f"wrote {out}")
