@@ -68,6 +68,10 @@ COMMANDS = {
          "1", "--shots", "100"],
         {"--delta": FLOAT, "--shots": INT, "--seed": INT},
     ),
+    "memristor network": (  # --nodes stays 2: the network's own size checks are its own
+        ["memristor", "network", "--nodes", "2", "--periods", "1", "--json"],
+        {"--delta": FLOAT, "--gamma0": FLOAT, "--periods": INT, "--points-per-period": INT},
+    ),
     "neuron equilibria": (
         ["neuron", "equilibria", "--json"],
         {o: FLOAT for o in ("--r-m", "--v-in", "--z-t", "--gamma", "--alpha", "--omega", "--l",
