@@ -181,7 +181,7 @@ def _device_full(folder: Path) -> bool:
 
 def _write_error(exc: BaseException, target: Path, parent: Path) -> OSError | None:
     """The one-line ``OSError`` for a failed write, or None for a failure that is not I/O."""
-    chain = []
+    chain: list[BaseException] = []
     e: BaseException | None = exc
     while e is not None and len(chain) < 10:
         chain.append(e)

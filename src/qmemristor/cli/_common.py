@@ -74,8 +74,11 @@ class Command(TyperCommand):
         for param in self.params:
             value = ctx.params.get(param.name)
             if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= _INT64:
+                hint = "/".join(getattr(param, "opts", ())) or str(param.name)
                 raise typer.BadParameter(
-                    f"{value} does not fit a 64-bit integer (|value| < 2^63)", ctx=ctx, param=param
+                    f"{value} does not fit a 64-bit integer (|value| < 2^63)",
+                    ctx=ctx,
+                    param_hint=f"'{hint}'",
                 )
         return rest
 
