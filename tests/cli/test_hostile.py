@@ -100,11 +100,28 @@ COMMANDS = {
         ["neuron", "continue", "--from", "0", "--to", "1", "--json"],
         {o: FLOAT for o in ("--from", "--to", "--gamma", "--x0")},
     ),
+    "neuron orbits": (
+        ["neuron", "orbits", "--v-in-max", "0.5", "--json"],
+        {o: FLOAT for o in ("--r-m", "--gamma", "--v-in-min", "--v-in-max", "--omega")},
+    ),
+    "reservoir benchmark": (
+        ["reservoir", "benchmark", "--task", "narma10", "--quick", "--json"],
+        {o: INT for o in ("--virtual-nodes", "--shots", "--seed", "--washout", "--train",
+                          "--test")},
+    ),
 }  # fmt: skip
 
 #: JSON keys whose null (NaN) is a legitimate "undefined", not a failure.
-NULLABLE = {"frequency", "form_factor", "form_factor_1", "form_factor_2", "sudden_death",
-            "sudden_birth"}  # fmt: skip
+NULLABLE = {
+    "frequency",
+    "form_factor",
+    "form_factor_1",
+    "form_factor_2",
+    "sudden_death",
+    "sudden_birth",
+    "shots",
+    "capacity",
+}  # fmt: skip  (reservoir: None = not applicable)
 
 BUDGET = {"QMEMRISTOR_MAX_BYTES": "64MiB", "QMEMRISTOR_MAX_STEPS": "3000"}
 
