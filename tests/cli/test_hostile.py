@@ -111,17 +111,13 @@ COMMANDS = {
     ),
 }  # fmt: skip
 
-#: JSON keys whose null (NaN) is a legitimate "undefined", not a failure.
+#: JSON keys whose null is a legitimate "undefined" (NaN: a steady regime has no frequency, a
+#: point no form factor) or "not applicable" (None: shots of a classical reservoir, the V_in
+#: of an orbit family's end that is not a bifurcation).
 NULLABLE = {
-    "frequency",
-    "form_factor",
-    "form_factor_1",
-    "form_factor_2",
-    "sudden_death",
-    "sudden_birth",
-    "shots",
-    "capacity",
-}  # fmt: skip  (reservoir: None = not applicable)
+    "frequency", "form_factor", "form_factor_1", "form_factor_2", "sudden_death",
+    "sudden_birth", "shots", "capacity", "end_v_in",
+}  # fmt: skip
 
 BUDGET = {"QMEMRISTOR_MAX_BYTES": "64MiB", "QMEMRISTOR_MAX_STEPS": "3000"}
 
