@@ -44,13 +44,13 @@ def test_estimates_beyond_the_budget_are_refused_with_the_remedy(monkeypatch):
             limits.check_bytes(bad, "run", "r")
 
 
-@pytest.mark.parametrize("rtol", [1e-13, 1e-8, 0.1])
+@pytest.mark.parametrize("rtol", [1e-14, 1e-8, 0.1])
 def test_tolerances_in_range_pass(rtol):
     assert limits.check_rtol(rtol) == rtol
     assert limits.check_atol(rtol) == rtol
 
 
-@pytest.mark.parametrize("bad", [0.0, -1e-8, 1e-14, 0.2, 1e308, math.nan, math.inf])
+@pytest.mark.parametrize("bad", [0.0, -1e-8, 1e-15, 0.2, 1e308, math.nan, math.inf])
 def test_tolerances_out_of_range_are_refused(bad):
     with pytest.raises(ParameterError, match=r"rtol must be (in|finite)"):
         limits.check_rtol(bad)
@@ -60,6 +60,12 @@ def test_tolerances_out_of_range_are_refused(bad):
 def test_absolute_tolerances_out_of_range_are_refused(bad):
     with pytest.raises(ParameterError, match=r"atol must be (in|finite)"):
         limits.check_atol(bad)
+
+
+def test_the_tolerance_range_is_the_solver_options_range():
+    from qmemristor.options import RTOL_RANGE
+
+    assert (limits.RTOL_MIN, limits.RTOL_MAX) == RTOL_RANGE
 
 
 def test_int64_bound():

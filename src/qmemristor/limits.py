@@ -19,14 +19,15 @@ Budgets (override with environment variables)
 
 Tolerances
 ----------
-Relative tolerances of the integrators must lie in ``[1e-13, 1e-1]`` (:func:`check_rtol`):
-below, the error control asks for less than round-off (SciPy's ``solve_ivp`` raises any rtol
-below 100 ε ≈ 2.2e-14 itself, with a warning); above 1e-1 the solvers accept steps whose error
-is the size of the solution (``--rtol 1e308`` gave a "span" of 9e18 and a Bloch vector of
-length 1.02).  Absolute tolerances must lie in ``[1e-30, 1e-1]`` (:func:`check_atol`): the
-states (Bloch vectors, voltages) are O(1), so 1e-30 is far below their round-off, and smaller
-values only overflow the solvers' error norms (``atol = 1e-300`` broke SciPy's first step).
-Within these ranges a loose tolerance can still give a trajectory that leaves the region the
+Relative tolerances of the integrators must lie in ``[1e-14, 1e-1]`` (:func:`check_rtol`, the
+range of :data:`qmemristor.options.RTOL_RANGE`): below, the error control asks for less than
+round-off (SciPy's ``solve_ivp`` raises any rtol below 100 ε ≈ 2.2e-14 itself, with a
+warning); above 1e-1 the solvers accept steps whose error is the size of the solution
+(``--rtol 1e308`` gave a "span" of 9e18 and a Bloch vector of length 1.02).  Absolute
+tolerances must lie in ``[1e-30, 1e-1]`` (:func:`check_atol`): the states (Bloch vectors,
+voltages) are O(1), so 1e-30 is far below their round-off, and smaller values only overflow
+the solvers' error norms (``atol = 1e-300`` broke SciPy's first step).  Within these ranges a
+loose tolerance can still give a trajectory that leaves the region the
 dynamics keeps invariant; commands check that too and refuse such a result.
 """
 
@@ -66,7 +67,7 @@ ENV_MAX_STEPS = "QMEMRISTOR_MAX_STEPS"
 DEFAULT_MAX_BYTES = 4 * 2**30
 #: Default work budget of one run (estimated integrator steps).
 DEFAULT_MAX_STEPS = 10**6
-RTOL_MIN = 1e-13
+RTOL_MIN = 1e-14
 RTOL_MAX = 1e-1
 ATOL_MIN = 1e-30
 ATOL_MAX = 1e-1
@@ -162,7 +163,7 @@ def check_int64(name: str, value: int) -> int:
 
 
 def check_rtol(value: object, name: str = "rtol") -> float:
-    """A relative tolerance in ``[1e-13, 1e-1]`` (module docstring)."""
+    """A relative tolerance in ``[1e-14, 1e-1]`` (module docstring)."""
     x = check_finite(name, value)
     if not RTOL_MIN <= x <= RTOL_MAX:
         raise ParameterError(

@@ -77,10 +77,10 @@ def main(argv: list[str] | None = None) -> None:
         if type(exc).__name__ == "NoArgsIsHelpError":  # help was already printed
             sys.exit(0)
         _fail(exc.format_message(), 2)
-    except (ParameterError, DataFileError, NumericalError, OSError) as exc:
-        _fail(str(exc), 2)
-    except NumericalError as exc:
+    except NumericalError as exc:  # before ParameterError: both are ValueErrors
         _fail(f"numerical failure: {exc}", 2)
+    except (ParameterError, DataFileError, OSError) as exc:
+        _fail(str(exc), 2)
     except MemoryError:
         _fail(
             "out of memory: the run needed more memory than is free (the estimate of "
