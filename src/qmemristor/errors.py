@@ -18,6 +18,7 @@ __all__ = [
     "DataFileError",
     "NumericalError",
     "ParameterError",
+    "ResourceLimitError",
     "check_finite",
     "check_nonnegative",
     "check_positive",
@@ -38,6 +39,14 @@ class NumericalError(ValueError):
     """A computation that could not reach the accuracy asked for (a solver gave up, a result
     left the representable range).  Reported like bad input: the remedy is another input
     (tolerances, step limits, parameters), not a bug fix."""
+
+
+class ResourceLimitError(ParameterError):
+    """A run whose estimated memory or work is beyond the budget (:mod:`qmemristor.limits`).
+
+    Raised before anything is allocated or integrated; the message names the estimate, the
+    budget and the remedy.
+    """
 
 
 def check_finite(name: str, value: object) -> float:

@@ -128,7 +128,9 @@ def test_scheduler_option_uses_a_running_cluster(cli, tmp_path):
     ],
 )
 def test_bad_input_is_one_line(cli, tmp_path, args, fragment):
-    res = cli(*BASE, *args, "--out", str(tmp_path / "x.zarr"))
+    # an option of BASE that the case sets is dropped (a repeated option is an error)
+    base = [a for i, a in enumerate(BASE) if a not in args and BASE[i - 1] not in args]
+    res = cli(*base, *args, "--out", str(tmp_path / "x.zarr"))
     assert_one_line_error(res, fragment)
     assert not (tmp_path / "x.zarr").exists()  # nothing was created
 

@@ -112,8 +112,10 @@ def network_cmd(
     Every step applies each node's collision and then every edge's gate (in --order).  The
     density backend is exact; trajectories estimate the same quantities with standard errors.
     """
-    from ..memristor import MemristorParams, time_grid
+    from .. import limits
+    from ..memristor import MemristorParams
     from ..memristor.coupled import Coupling
+    from .memristor import checked_grid
 
     check_out(out)
     if isinstance(nodes, bool) or nodes < 1:
@@ -144,7 +146,10 @@ def network_cmd(
     )
     s0 = parse_state(state, "--state")
     states = (s0,) * nodes
-    t = time_grid(periods, points_per_period)
+    t = checked_grid(  # representable, within the memory budget (qmemristor.limits)
+        MemristorParams(gamma0=gamma0), periods, points_per_period,
+        bytes_per_point=limits.COUPLED_BYTES_PER_STEP,
+    )  # fmt: skip
     result = _run(network, states, t, backend, m, seed, progress=not as_json)
     ds = network_dataset(
         network, result, states, seed=seed, extra_attrs={"points_per_period": points_per_period}
