@@ -12,7 +12,8 @@ from scipy import integrate
 from qmemristor import limits
 from qmemristor.errors import ParameterError, ResourceLimitError
 from qmemristor.neuron import NeuronParams
-from qmemristor.neuron.dynamics import _field, initial_state
+from qmemristor.neuron.dynamics import initial_state
+from qmemristor.neuron.model import ode_model
 
 
 @pytest.mark.parametrize(
@@ -89,9 +90,8 @@ def test_the_step_estimate_is_a_lower_bound_of_scipys_steps(params, method):
     # the estimate must not exceed it, or a run within the budget could be refused
     p = NeuronParams(**params)
     t_end = 20.0
-    sol = integrate.solve_ivp(
-        _field(p, True), (0, t_end), initial_state(p), method=method, rtol=1e-8, atol=1e-10
-    )
+    f, _jac = ode_model(tables=p.tables).scipy_functions(p.pvec)
+    sol = integrate.solve_ivp(f, (0, t_end), initial_state(p), method=method, rtol=1e-8, atol=1e-10)
     assert sol.success
     est = limits.neuron_steps(
         t_end, omega=p.omega, gamma=p.gamma, alpha=p.alpha, explicit=method == "DOP853"
