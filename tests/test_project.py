@@ -32,13 +32,14 @@ def test_every_public_name_of_the_analysis_package_resolves():
 
 
 def test_importing_the_package_loads_no_heavy_dependency():
-    # Lazy re-exports keep `import qmemristor.analysis` (and so every CLI call) cheap.
+    # Lazy re-exports keep `import qmemristor.analysis` (and so every CLI call) cheap; the
+    # neuron's physics builds no dataset (results.neuron does) and compiles nothing on import.
     import subprocess
     import sys
 
     code = (
-        "import sys, qmemristor, qmemristor.analysis;"
-        "print(sorted(m for m in ('scipy.signal', 'matplotlib', 'qiskit', 'xarray')"
+        "import sys, qmemristor, qmemristor.analysis, qmemristor.neuron, qmemristor.models;"
+        "print(sorted(m for m in ('scipy.signal', 'matplotlib', 'qiskit', 'xarray', 'numba')"
         " if m in sys.modules))"
     )
     out = subprocess.run(

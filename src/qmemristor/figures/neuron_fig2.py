@@ -21,10 +21,10 @@ from ..neuron import (
     NeuronParams,
     equilibrium_input,
     fold_points,
+    follow_ramp,
     jacobian,
     primary_cusp,
     psi_derivatives,
-    quasi_static_ramp,
     ramp_values,
 )
 from . import FigureConfig, register
@@ -79,7 +79,7 @@ def make(config: FigureConfig):
     r_vals, v_vals, vin, stable, cusp, r_fold, lower, upper = _surface(quick)
 
     p_ramp = BASE.replace(r_m=R_RAMP)
-    ramp = quasi_static_ramp(p_ramp, ramp_values(0.0, 7.0, 71 if quick else 351))
+    ramp = follow_ramp(p_ramp, ramp_values(0.0, 7.0, 71 if quick else 351))
     v_line = np.linspace(0.0, 7.0, 300 if quick else 1400)
     vin_line, stable_line = _curve(p_ramp, v_line)
     folds8 = fold_points(p_ramp)
@@ -105,10 +105,10 @@ def make(config: FigureConfig):
             "fold_lower_v_in": ("fold_branch_point", lower[:, 1]),
             "fold_upper_V": ("fold_branch_point", upper[:, 0]),
             "fold_upper_v_in": ("fold_branch_point", upper[:, 1]),
-            "ramp_v_in": ("step", ramp.v_in.values),
-            "ramp_V": ("step", ramp.V.values),
-            "ramp_jump": ("step", ramp.jump.values),
-            "ramp_stable": ("step", ramp.stable.values),
+            "ramp_v_in": ("step", ramp.v_in),
+            "ramp_V": ("step", ramp.V),
+            "ramp_jump": ("step", ramp.jump),
+            "ramp_stable": ("step", ramp.stable),
             "curve8_v_in": ("V_curve", vin_line, {"long_name": "φ(V) at R_m = 8"}),
             "curve8_stable": ("V_curve", stable_line),
             "folds8_V": ("fold8", [f.V for f in folds8]),

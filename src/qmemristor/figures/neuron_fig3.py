@@ -32,6 +32,7 @@ from ..io import provenance_attrs
 from ..neuron import NeuronParams
 from ..neuron.dynamics import simulate
 from ..neuron.stability import hopf_points
+from ..results.neuron import simulation_dataset
 from . import FigureConfig, register
 from ._notes import deviation_note
 from ._style import EXACT, NUMERIC, panel_label
@@ -68,7 +69,7 @@ def _harmonic_ratio(w: np.ndarray, power: np.ndarray, omega: float) -> float:
 def make(config: FigureConfig):
     cap, eps = (6000.0, 0.02) if config.quick else (None, 1e-3)
     sim = simulate(PARAMS, cap, method="odeint", perturbation=eps)
-    traj, s = sim.dataset, sim.summary
+    traj, s = simulation_dataset(sim), sim.summary
     transient = s.t_start
     (hopf,) = [h for h in hopf_points(PARAMS, "v_in", (0.0, 1.0))]
     t = traj.t.values

@@ -26,8 +26,9 @@ from matplotlib.lines import Line2D
 
 from ..io import provenance_attrs
 from ..neuron import NeuronParams
-from ..neuron.dynamics import coexistence_intervals, sweep
+from ..neuron.dynamics import coexistence_intervals, sweep_runs
 from ..neuron.stability import equilibrium_diagram
+from ..results.neuron import sweep_dataset
 from . import FigureConfig, register
 from ._notes import deviation_note
 from ._style import EXACT, NUMERIC, panel_label, split_runs
@@ -46,7 +47,7 @@ def make(config: FigureConfig):
     diagram = equilibrium_diagram(PARAMS, "v_in", (0.0, V_IN_MAX + 0.5))
     step, t_cap = (0.15, 3000.0) if config.quick else (0.05, 30000.0)
     values = np.round(np.arange(0.0, V_IN_MAX + step / 2, step), 10)
-    sw = sweep(PARAMS, "v_in", values, t_cap, method="odeint")
+    sw = sweep_dataset(sweep_runs(PARAMS, "v_in", values, t_cap, method="odeint"))
     (branch,) = diagram.branches
     ds = sw.rename({n: f"sweep_{n}" for n in sw.data_vars})
     ds = ds.assign(

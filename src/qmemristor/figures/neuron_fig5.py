@@ -27,8 +27,9 @@ from matplotlib.path import Path
 
 from ..io import provenance_attrs
 from ..neuron import NeuronParams, equilibria
-from ..neuron.dynamics import sweep
+from ..neuron.dynamics import sweep_runs
 from ..neuron.stability import CURVE_OPTIONS, fold_curves, hopf_curves, hopf_points
+from ..results.neuron import sweep_dataset
 from . import FigureConfig, register
 from ._style import EXACT, panel_label
 
@@ -123,7 +124,7 @@ def make(config: FigureConfig):
     n_z, t_cap = (6, 3000.0) if config.quick else (41, 30000.0)
     zs = np.linspace(0.0, 1.0, n_z)
     pb = BASE.replace(**FIG5B)
-    sw = sweep(pb, "z_t", zs, t_cap, directions=("up",), method="odeint")
+    sw = sweep_dataset(sweep_runs(pb, "z_t", zs, t_cap, directions=("up",), method="odeint"))
     (h_zt,) = hopf_points(pb, "z_t", (0.0, 1.0))
     all_l1 = np.concatenate([c.l1 for _, hcs, _, _ in regions for c in hcs])
     cusps = [(zt, *cp.p[:2]) for zt, _, fcs, _ in regions for c in fcs for cp in c.points("CP")]

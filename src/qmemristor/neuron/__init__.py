@@ -8,6 +8,10 @@
 - :mod:`.dynamics` — long-time simulation: regime, span, spectrum, up/down sweeps;
 - :mod:`.stationary` — when a run is stationary: the window rule, its time scale and caps.
 
+These return arrays and small frozen result objects; :mod:`qmemristor.results.neuron` labels
+them as datasets (``quasi_static_ramp``, ``sweep``, ``Simulation.dataset`` and
+``EquilibriumDiagram.to_dataset`` return those datasets directly, for compatibility).
+
 ``qmemristor.neuron.stability`` is the module; the eigenvalue check of one equilibrium,
 ``equilibria.stability``, is re-exported as :func:`equilibrium_stability` (a package attribute
 named ``stability`` would be replaced by the submodule as soon as that is imported).
@@ -33,11 +37,13 @@ from .equilibria import (
     Cusp,
     Equilibrium,
     Fold,
+    Ramp,
     cusps,
     equilibria,
     equilibrium_input,
     equilibrium_residual,
     fold_points,
+    follow_ramp,
     primary_cusp,
     psi_derivatives,
     quasi_static_ramp,
@@ -72,7 +78,9 @@ _LAZY = {
     "initial_state": "dynamics",
     "simulate": "dynamics",
     "summarize": "dynamics",
+    "SweepRuns": "dynamics",
     "sweep": "dynamics",
+    "sweep_runs": "dynamics",
 }
 __getattr__, __dir__ = lazy_exports(__name__, _LAZY)
 
@@ -85,6 +93,7 @@ __all__ = [
     "FijTables",
     "Fold",
     "NeuronParams",
+    "Ramp",
     "build_tables",
     "conductance",
     "conductance_of_state",
@@ -101,6 +110,7 @@ __all__ = [
     "fij_point",
     "fij_trapezoid",
     "fold_points",
+    "follow_ramp",
     "jacobian",
     "jacobian_flat",
     "jacobian_params",

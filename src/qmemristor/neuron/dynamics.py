@@ -57,10 +57,12 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import asdict, dataclass, replace
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field, replace
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import xarray as xr
 from numpy.typing import ArrayLike, NDArray
 
 from ..analysis.spectra import (
@@ -71,10 +73,9 @@ from ..analysis.spectra import (
     windows_settled,
 )
 from ..errors import ParameterError, check_nonnegative, check_positive
-from ..io import provenance_attrs
 from ..options import ODE_METHODS, SolverOptions
 from .equilibria import equilibria
-from .model import PARAM_NAMES, STATE_NAMES, NeuronParams, ode_model
+from .model import PARAM_NAMES, NeuronParams, ode_model
 from .stationary import (
     Stationarity,
     check_protocol,
@@ -83,11 +84,15 @@ from .stationary import (
     schedule,
 )
 
+if TYPE_CHECKING:  # pragma: no cover
+    import xarray as xr
+
 __all__ = [
     "METHODS",
     "Simulation",
     "StationaryPlan",
     "StationarySummary",
+    "SweepRuns",
     "coexistence_intervals",
     "initial_state",
     "integrate_trajectory",
@@ -95,6 +100,7 @@ __all__ = [
     "stationary_plan",
     "summarize",
     "sweep",
+    "sweep_runs",
 ]
 
 #: Integrators: the ``solve_ivp`` methods, and ``"odeint"`` (LSODA through odeint).
@@ -223,25 +229,47 @@ def summarize(
 # --------------------------------------------------------------------------------------------
 # one trajectory
 # --------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Simulation:
-    """A simulated trajectory and its stationary summary.
+    """A simulated trajectory and its stationary summary (arrays; no dataset).
 
     Attributes
     ----------
-    dataset : xarray.Dataset
-        ``X``, ``Y``, ``Z``, ``V`` on the uniform time grid ``t``; attributes: parameters,
-        integrator settings, the initial state and the summary, with provenance.
+    t : ndarray, shape (N,)
+        Output times (units of τ_c).
+    states : ndarray, shape (N, 4)
+        (X, Y, Z, V) at ``t``.
     summary : StationarySummary
+    params : NeuronParams
+    settings : mapping
+        Integrator and protocol settings of the run (``protocol``, ``method``, ``rtol``,
+        ``atol``, ``dt``, ``t_end``, the protocol's own entries and ``y0``).
+
+    :func:`qmemristor.results.neuron.simulation_dataset` labels it (X, Y, Z, V on ``t``,
+    parameters, settings, summary and provenance in the attributes).
     """
 
-    dataset: xr.Dataset
+    t: NDArray[np.float64]
+    states: NDArray[np.float64]
     summary: StationarySummary
+    params: NeuronParams
+    settings: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "settings", MappingProxyType(dict(self.settings)))
 
     @property
     def final_state(self) -> NDArray[np.float64]:
         """(X, Y, Z, V) at t_end (to continue a sweep from)."""
-        return np.array([float(self.dataset[n][-1]) for n in STATE_NAMES])
+        return np.array(self.states[-1], dtype=float)
+
+    @property
+    def dataset(self) -> xr.Dataset:
+        """The labelled trajectory (kept for compatibility: :func:`qmemristor.results.neuron.
+        simulation_dataset` builds it)."""
+        from ..results.neuron import simulation_dataset
+
+        return simulation_dataset(self)
 
 
 def time_grid(t_end: float, dt: float) -> NDArray[np.float64]:
@@ -312,7 +340,7 @@ def simulate(
         y = integrate_trajectory(p, y0, t, method=method, rtol=rtol, atol=atol)
         _, rest = point_spectrum(p, float(y0[3]))
         summ = summarize(t, y[:, 3], transient=transient, bloch=y[:, :3], rest_possible=rest)
-        extra: dict = {"transient": float(t[-1] / 2 if transient is None else transient)}
+        extra: dict[str, Any] = {"transient": float(t[-1] / 2 if transient is None else transient)}
     else:
         if transient is not None:
             raise ParameterError("transient applies to the paper protocol only")
@@ -331,13 +359,7 @@ def simulate(
         **extra,
         "y0": y0,
     }
-    attrs = provenance_attrs(
-        {**p.as_attrs(), **settings, **{f"summary_{k}": v for k, v in summ.as_dict().items()}}
-    )
-    data = {n: ("t", y[:, j]) for j, n in enumerate(STATE_NAMES)}
-    ds = xr.Dataset(data, coords={"t": ("t", t, {"units": "tau_c"})}, attrs=attrs)
-    ds["V"].attrs["long_name"] = "voltage across the device"
-    return Simulation(dataset=ds, summary=summ)
+    return Simulation(t=t, states=y, summary=summ, params=p, settings=settings)
 
 
 @dataclass(frozen=True)
@@ -454,7 +476,51 @@ def _check_state(y0: ArrayLike) -> NDArray[np.float64]:
 _SWEEP_VARS = ("span", "frequency", "V_mean", "V_min", "V_max", "decay_ratio", "bloch_max")
 
 
-def sweep(
+@dataclass(frozen=True, eq=False)
+class SweepRuns:
+    """The runs of :func:`sweep_runs`: one summary per direction and swept value (arrays).
+
+    Attributes
+    ----------
+    base : NeuronParams
+        The fixed parameters (its value of ``param`` is irrelevant).
+    param : str
+        The swept parameter (one of :data:`~qmemristor.neuron.model.PARAM_NAMES`).
+    values : ndarray, shape (n,)
+        The swept values, increasing.
+    directions : tuple of str
+        ``"up"`` and/or ``"down"``, the order of the first axis of every array.
+    regime, status : ndarray of str, shape (len(directions), n)
+        The summaries' ``regime`` and ``status`` (:class:`StationarySummary`).
+    stats : mapping of str to ndarray, shape (len(directions), n)
+        ``span``, ``frequency``, ``V_mean``, ``V_min``, ``V_max``, ``decay_ratio``,
+        ``bloch_max`` of each run's summary, and ``t_end`` (its duration).
+    settings : mapping
+        ``protocol``, ``t_end_given``, ``kick`` (and ``max_t_end``, ``relax`` for the paper
+        protocol), then the keyword arguments handed to :func:`simulate`.
+
+    :func:`qmemristor.results.neuron.sweep_dataset` labels it.
+    """
+
+    base: NeuronParams
+    param: str
+    values: NDArray[np.float64]
+    directions: tuple[str, ...]
+    regime: NDArray[np.str_]
+    status: NDArray[np.str_]
+    stats: Mapping[str, NDArray[np.float64]]
+    settings: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "stats", MappingProxyType(dict(self.stats)))
+        object.__setattr__(self, "settings", MappingProxyType(dict(self.settings)))
+
+    def regime_of(self, direction: str) -> NDArray[np.str_]:
+        """The regimes of one direction's runs, in the order of :attr:`values`."""
+        return self.regime[self.directions.index(direction)]
+
+
+def sweep_runs(
     p: NeuronParams,
     param: str,
     values: ArrayLike,
@@ -466,9 +532,9 @@ def sweep(
     kick: float = 1e-3,
     max_t_end: float | None = None,
     relax: float = 20.0,
-    progress=None,
-    **sim_kw,
-) -> xr.Dataset:
+    progress: Callable[[], object] | None = None,
+    **sim_kw: Any,
+) -> SweepRuns:
     """Sweep one parameter up (and back down), each run starting from the previous final state.
 
     The ``"up"`` run visits ``values`` (strictly increasing) in order, starting from ``y0``
@@ -499,11 +565,9 @@ def sweep(
 
     Returns
     -------
-    xarray.Dataset
-        On dimensions ``(direction, <param>)``: ``regime`` (str), ``status`` (str),
-        ``span``, ``frequency``, ``V_mean``, ``V_min``, ``V_max``, ``decay_ratio``,
-        ``bloch_max``, ``t_end`` (duration of each run); attributes with the parameters,
-        settings and ``coexistence`` (flat list of interval ends).
+    SweepRuns
+        Summaries on ``(direction, value)``; :func:`qmemristor.results.neuron.sweep_dataset`
+        labels them (and :func:`sweep` returns that dataset directly).
     """
     check_protocol(protocol)
     if param not in PARAM_NAMES:
@@ -547,6 +611,7 @@ def sweep(
                 state = _into_ball(state + push)
             duration = t_end
             if protocol == "paper" and max_t_end is not None:
+                assert t_end is not None
                 duration = min(max_t_end, max(t_end, relax / _leading_rate(points[j], state)))
             sim = simulate(points[j], duration, protocol=protocol, y0=state, **sim_kw)
             state = sim.final_state
@@ -555,39 +620,41 @@ def sweep(
             status[i, j] = s.status
             for name in _SWEEP_VARS:
                 out[name][i, j] = getattr(s, name)
-            out["t_end"][i, j] = float(sim.dataset.t[-1])
+            out["t_end"][i, j] = float(sim.t[-1])
             if progress is not None:
                 progress()
-    dims = ("direction", param)
-    ds = xr.Dataset(
-        {
-            "regime": (dims, regime.astype(str)),
-            "status": (dims, status.astype(str)),
-            **{k: (dims, v) for k, v in out.items()},
-        },
-        coords={"direction": list(directions), param: vals},
-    )
-    ds["t_end"].attrs["long_name"] = "duration of the run at this point"
-    ds["status"].attrs["long_name"] = "ok (settled / completed) or not_settled"
     settings = {
         "protocol": protocol,
         "t_end_given": "none" if t_end is None else float(t_end),
         "kick": kick,
         **({"max_t_end": "none" if max_t_end is None else float(max_t_end), "relax": relax}
            if protocol == "paper" else {}),
+        **sim_kw,
     }  # fmt: skip
-    sim_attrs = {k: (json.dumps(asdict(v)) if isinstance(v, Stationarity) else v)
-                 for k, v in sim_kw.items()}  # fmt: skip
-    ds.attrs = provenance_attrs(
-        {
-            **{k: v for k, v in p.as_attrs().items() if k != param},
-            "swept": param,
-            **settings,
-            **sim_attrs,
-            "coexistence": [x for iv in coexistence_intervals(ds) for x in iv],
-        }
+    return SweepRuns(
+        base=p,
+        param=param,
+        values=vals,
+        directions=tuple(directions),
+        regime=regime.astype(str),
+        status=status.astype(str),
+        stats=out,
+        settings=settings,
     )
-    return ds
+
+
+def sweep(p: NeuronParams, param: str, values: ArrayLike, t_end: float | None = None,
+          **kwargs: Any) -> xr.Dataset:  # fmt: skip
+    """:func:`sweep_runs` labelled as a dataset (:func:`qmemristor.results.neuron.sweep_dataset`).
+
+    On dimensions ``(direction, <param>)``: ``regime`` (str), ``status`` (str), ``span``,
+    ``frequency``, ``V_mean``, ``V_min``, ``V_max``, ``decay_ratio``, ``bloch_max``,
+    ``t_end`` (duration of each run); attributes with the parameters, settings and
+    ``coexistence`` (flat list of interval ends).  Arguments as :func:`sweep_runs`.
+    """
+    from ..results.neuron import sweep_dataset
+
+    return sweep_dataset(sweep_runs(p, param, values, t_end, **kwargs))
 
 
 def _into_ball(y: NDArray) -> NDArray:
@@ -604,17 +671,27 @@ def _leading_rate(p: NeuronParams, state: NDArray) -> float:
     return max(abs(float(eq.eigenvalues.real.max())), 1e-12)
 
 
-def coexistence_intervals(ds: xr.Dataset) -> list[tuple[float, float]]:
+def coexistence_intervals(result: SweepRuns | xr.Dataset) -> list[tuple[float, float]]:
     """Runs of consecutive swept values where the up and down regimes differ, ``(first, last)``.
 
-    Empty unless ``ds`` (from :func:`sweep`) has both directions.
+    ``result`` is a :class:`SweepRuns` or its dataset (:func:`sweep`); empty unless it has
+    both directions.
     """
-    if "up" not in ds.direction or "down" not in ds.direction:
-        return []
-    param = next(d for d in ds.regime.dims if d != "direction")
-    vals = ds[param].values
-    differ = ds.regime.sel(direction="up").values != ds.regime.sel(direction="down").values
-    out, start = [], None
+    if isinstance(result, SweepRuns):
+        if not {"up", "down"} <= set(result.directions):
+            return []
+        vals = result.values
+        differ = result.regime_of("up") != result.regime_of("down")
+    else:
+        if "up" not in result.direction or "down" not in result.direction:
+            return []
+        param = next(d for d in result.regime.dims if d != "direction")
+        vals = result[param].values
+        differ = (
+            result.regime.sel(direction="up").values != result.regime.sel(direction="down").values
+        )
+    out: list[tuple[float, float]] = []
+    start = None
     for j, flag in enumerate(differ):
         if flag and start is None:
             start = j

@@ -28,26 +28,30 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import xarray as xr
 from numpy.typing import ArrayLike, NDArray
 from scipy import optimize
 
 from ..errors import ParameterError, check_finite
-from ..io import provenance_attrs
 from .device import conductance_terms, evaluate_orders
 from .model import NeuronParams, jacobian
+
+if TYPE_CHECKING:  # pragma: no cover
+    import xarray as xr
 
 __all__ = [
     "Cusp",
     "Equilibrium",
     "Fold",
+    "Ramp",
     "cusps",
     "equilibria",
     "equilibrium_input",
     "equilibrium_residual",
     "fold_points",
+    "follow_ramp",
     "primary_cusp",
     "psi_derivatives",
     "quasi_static_ramp",
@@ -314,9 +318,44 @@ def ramp_values(v_min: float, v_max: float, steps: int) -> NDArray[np.float64]:
     return np.concatenate([up, up[-2::-1]])
 
 
-def quasi_static_ramp(
-    p: NeuronParams, v_in_values: ArrayLike, *, v_start: float = 0.0
-) -> xr.Dataset:
+@dataclass(frozen=True, eq=False)
+class Ramp:
+    """The equilibria followed along a quasi-static V_in ramp (:func:`follow_ramp`).
+
+    Attributes
+    ----------
+    params : NeuronParams
+        The fixed parameters (its ``v_in`` is irrelevant).
+    v_start : float
+        Voltage the first step relaxes from.
+    v_in, V, max_real_eigenvalue : ndarray, shape (steps,)
+        Input, equilibrium voltage V* and the largest real part of its Jacobian eigenvalues.
+    stable, jump : ndarray of bool, shape (steps,)
+        4-D linear stability; the branch changed since the previous step (the previous
+        branch ended at a fold).
+    direction : ndarray of int64, shape (steps,)
+        +1 on the way up, −1 on the way down.
+    n_equilibria : ndarray of int64, shape (steps,)
+    folds_V, folds_v_in : ndarray, shape (folds,)
+        The folds (:func:`fold_points`).
+
+    :func:`qmemristor.results.neuron.ramp_dataset` labels it.
+    """
+
+    params: NeuronParams
+    v_start: float
+    v_in: NDArray[np.float64]
+    V: NDArray[np.float64]
+    stable: NDArray[np.bool_]
+    max_real_eigenvalue: NDArray[np.float64]
+    jump: NDArray[np.bool_]
+    direction: NDArray[np.int64]
+    n_equilibria: NDArray[np.int64]
+    folds_V: NDArray[np.float64]
+    folds_v_in: NDArray[np.float64]
+
+
+def follow_ramp(p: NeuronParams, v_in_values: ArrayLike, *, v_start: float = 0.0) -> Ramp:
     """Follow the equilibrium as V_in changes slowly through ``v_in_values``.
 
     Rule: at each new input the voltage relaxes from the previous equilibrium V_prev along the
@@ -324,13 +363,6 @@ def quasi_static_ramp(
     f(V_prev) > 0 and below it if f(V_prev) < 0 — it stays on its branch while the branch exists
     and jumps to the next one when the branch ends at a fold.  The first point starts from
     ``v_start`` (default 0: an uncharged capacitor).
-
-    Returns
-    -------
-    xarray.Dataset on ``step`` with ``v_in``, ``V``, ``stable`` (4-D linear stability),
-    ``max_real_eigenvalue``, ``jump`` (the branch changed since the previous step: the previous
-    branch ended at a fold), ``direction`` (+1 up, −1 down) and ``n_equilibria``; ``folds_V``,
-    ``folds_v_in`` on ``fold``.
     """
     values = np.asarray(v_in_values, dtype=float).reshape(-1)
     if values.size == 0 or not np.all(np.isfinite(values)):
@@ -370,19 +402,34 @@ def quasi_static_ramp(
     direction = np.sign(np.diff(values, prepend=values[0]))
     if direction.size > 1:
         direction[0] = direction[1]
-    ds = xr.Dataset(
-        {
-            "v_in": ("step", values, {"long_name": "input bias V_in"}),
-            "V": ("step", vs, {"long_name": "equilibrium voltage V*"}),
-            "stable": ("step", stable, {"long_name": "all Jacobian eigenvalues have Re < 0"}),
-            "max_real_eigenvalue": ("step", lead),
-            "jump": ("step", jump, {"long_name": "branch ended at a fold: V jumped"}),
-            "direction": ("step", direction.astype(np.int64), {"long_name": "+1 up, -1 down"}),
-            "n_equilibria": ("step", count),
-            "folds_V": ("fold", fold_v),
-            "folds_v_in": ("fold", np.array([fd.v_in for fd in folds])),
-        },
-        coords={"step": np.arange(n)},
-        attrs=provenance_attrs({**p.as_attrs(), "v_start": float(v_start), "rule": "1-D flow"}),
+    return Ramp(
+        params=p,
+        v_start=float(v_start),
+        v_in=values,
+        V=vs,
+        stable=stable,
+        max_real_eigenvalue=lead,
+        jump=jump,
+        direction=direction.astype(np.int64),
+        n_equilibria=count,
+        folds_V=fold_v,
+        folds_v_in=np.array([fd.v_in for fd in folds]),
     )
-    return ds
+
+
+def quasi_static_ramp(
+    p: NeuronParams, v_in_values: ArrayLike, *, v_start: float = 0.0
+) -> xr.Dataset:
+    """:func:`follow_ramp` labelled as a dataset (:func:`qmemristor.results.neuron.
+    ramp_dataset`).
+
+    Returns
+    -------
+    xarray.Dataset on ``step`` with ``v_in``, ``V``, ``stable`` (4-D linear stability),
+    ``max_real_eigenvalue``, ``jump`` (the branch changed since the previous step: the previous
+    branch ended at a fold), ``direction`` (+1 up, −1 down) and ``n_equilibria``; ``folds_V``,
+    ``folds_v_in`` on ``fold``.
+    """
+    from ..results.neuron import ramp_dataset
+
+    return ramp_dataset(follow_ramp(p, v_in_values, v_start=v_start))

@@ -34,9 +34,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-import xarray as xr
 from numpy.typing import ArrayLike, NDArray
 
 from ..analysis.continuation import (
@@ -49,9 +49,11 @@ from ..analysis.continuation import (
 )
 from ..analysis.vectorfield import VectorField
 from ..errors import ParameterError, check_finite
-from ..io import provenance_attrs
 from .equilibria import equilibria
-from .model import FD_SCALE, PARAM_NAMES, STATE_NAMES, NeuronParams, ode_model
+from .model import FD_SCALE, PARAM_NAMES, NeuronParams, ode_model
+
+if TYPE_CHECKING:  # pragma: no cover
+    import xarray as xr
 
 __all__ = [
     "DEFAULT_OPTIONS",
@@ -200,47 +202,11 @@ class EquilibriumDiagram:
         return all(b.ok for b in self.branches)
 
     def to_dataset(self) -> xr.Dataset:
-        """The diagram as an :class:`xarray.Dataset` (for netCDF).
+        """The diagram as an :class:`xarray.Dataset` (kept for compatibility:
+        :func:`qmemristor.results.neuron.diagram_dataset` builds it)."""
+        from ..results.neuron import diagram_dataset
 
-        Dimension ``point`` runs over all branches one after the other (``branch`` says which);
-        ``hopf`` and ``fold`` hold the special points.
-        """
-        k = self.param
-        pts = [b for b in self.branches if len(b.mu)]
-        mu = np.concatenate([b.mu for b in pts]) if pts else np.empty(0)
-        x = np.concatenate([b.x for b in pts]) if pts else np.empty((0, 4))
-        eig = np.concatenate([b.eigenvalues for b in pts]) if pts else np.empty((0, 4), complex)
-        stable = np.concatenate([b.stable for b in pts]) if pts else np.empty(0, bool)
-        which = np.concatenate([np.full(len(b.mu), i) for i, b in enumerate(pts)]) if pts else []
-        data = {
-            k: ("point", mu, {"long_name": f"continuation parameter {k}"}),
-            "branch": ("point", np.asarray(which, dtype=np.int64)),
-            "stable": ("point", stable, {"long_name": "all Jacobian eigenvalues have Re < 0"}),
-            "eigenvalue_real": (("point", "eig"), eig.real),
-            "eigenvalue_imag": (("point", "eig"), eig.imag),
-        }
-        for j, name in enumerate(STATE_NAMES):
-            data[name] = ("point", x[:, j])
-        data.update(
-            {
-                f"hopf_{k}": ("hopf", [h.value for h in self.hopf]),
-                "hopf_V": ("hopf", [h.V for h in self.hopf]),
-                "hopf_omega": ("hopf", [h.omega for h in self.hopf]),
-                "hopf_lyapunov": ("hopf", [h.lyapunov for h in self.hopf]),
-                "hopf_criticality": ("hopf", np.array([h.criticality for h in self.hopf], str)),
-                f"fold_{k}": ("fold", [f.value for f in self.folds]),
-                "fold_V": ("fold", [f.V for f in self.folds]),
-            }
-        )
-        attrs = {
-            **{n: v for n, v in self.base.as_attrs().items() if n != k},
-            "param": k,
-            "bounds": list(self.bounds),
-            "branch_ends": [f"{a}/{b}" for b_ in pts for a, b in [b_.ends]],
-            "neutral_saddles": self.neutral_saddles,
-            "lyapunov_normalisation": "Kuznetsov <q,q>=1 in (X, Y, Z, V)",
-        }
-        return xr.Dataset(data, attrs=provenance_attrs(attrs))
+        return diagram_dataset(self)
 
 
 def _window(p: NeuronParams, name: str, bounds: tuple[float, float]) -> tuple[float, float]:
