@@ -44,6 +44,8 @@ COMMANDS: list[tuple[str, list[str], tuple[float, float, str], bool]] = [
     ("hopf", ["neuron", "hopf", "--json"], ALGEBRA, True),
     ("simulate", ["neuron", "simulate", "--v-in", "1.73", "--protocol", "paper", "--t-end",
                   "300", "--json", "--out", "{out}/sim.nc"], ODE_SIM, True),
+    ("simulate-stationary", ["neuron", "simulate", "--v-in", "1.73", "--json", "--out",
+                             "{out}/sim.nc"], ODE_SIM, True),
     ("sweep-paper", ["neuron", "sweep", "--x", "gamma=0.01:1:6", "--y", "z_t=0:1:6", "--v-in",
                      "2", "--r-m", "6", "--protocol", "paper", "--t-end", "1500", "--out",
                      "{out}/paper.zarr"], SWEEP, True),
@@ -58,7 +60,7 @@ COMMANDS: list[tuple[str, list[str], tuple[float, float, str], bool]] = [
     *[
         (f"neuron-fig{k}-full", ["reproduce", f"neuron-fig{k}", "--out", "{out}"],
          SWEEP if k in (6, 7) else ODE_SIM, False)
-        for k in (2, 3, 4, 5)
+        for k in (2, 3, 4, 5, 6, 7)
     ],
 ]
 # fmt: on
