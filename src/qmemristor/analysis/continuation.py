@@ -30,7 +30,7 @@ bounds) raises :class:`~qmemristor.errors.ParameterError`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from types import MappingProxyType
 from typing import Any
@@ -184,6 +184,55 @@ class BifurcationCurve(_Result):
         return with_params(self.p0, self.indices, self.params[i])
 
 
+Residual = Callable[[NDArray], NDArray]
+#: The augmented system at a curve point: ``y ↦ (residual, Jacobian)`` of the continued system
+#: (a Hopf curve refreshes its phase condition at each accepted point; a fold curve's is fixed).
+System = Callable[[NDArray], tuple[Residual, Residual]]
+
+
+@dataclass(frozen=True, eq=False)
+class _BranchProblem:
+    """What the analysis of one equilibrium branch needs (one argument instead of eleven).
+
+    ``res``/``jac`` are the equilibrium system in ``y = (x, p[k])`` and its ``n × (n + 1)``
+    Jacobian; ``p0`` the parameter vector with ``p0[k]`` the start value.
+    """
+
+    vf: VectorField
+    p0: NDArray
+    k: int
+    n: int
+    res: Residual
+    jac: Residual
+    opt: ContinuationOptions
+    locate: bool
+    lyapunov: bool
+
+    def eigenvalues(self, y: NDArray) -> NDArray:
+        """Sorted eigenvalues of ``∂f/∂x`` at the branch point ``y = (x, p[k])``."""
+        n = self.n
+        return sorted_eigenvalues(self.vf.jacobian(y[:n], with_params(self.p0, (self.k,), y[n:])))
+
+
+@dataclass(frozen=True, eq=False)
+class _CurveProblem:
+    """What the analysis of a fold or Hopf curve in ``(p[k1], p[k2])`` needs.
+
+    ``split`` cuts a curve point ``y`` into ``(x, p, v[, κ])`` (``p`` the full parameter
+    vector); ``system`` gives the augmented system at ``y`` (:data:`System`).
+    """
+
+    kind: str
+    vf: VectorField
+    p0: NDArray
+    ks: tuple[int, int]
+    n: int
+    split: Callable[[NDArray], tuple[Any, ...]]
+    system: System
+    opt: ContinuationOptions
+    lyapunov: bool = False
+
+
 def _freeze(result: _Result) -> None:
     """Make the arrays of a result read-only and its ``tests`` mapping immutable."""
     tests = {}
@@ -264,7 +313,8 @@ def continue_equilibrium(
     pts, tans, ends = _run(
         lambda y: (res, jac), y0, t0, opt, direction, bounds={n: (lo, hi)}, n=n, stop=None
     )
-    return _analyse_branch(vf, pts, tans, ends, p0, k, n, (res, jac), opt, locate, lyapunov)
+    prob = _BranchProblem(vf, p0, k, n, res, jac, opt, locate, lyapunov)
+    return _analyse_branch(prob, pts, tans, ends)
 
 
 def _start_equilibrium(vf, res, jac, x0, p0, k, opt) -> NDArray | None:
@@ -276,14 +326,15 @@ def _start_equilibrium(vf, res, jac, x0, p0, k, opt) -> NDArray | None:
     return sol.y if sol.converged else None
 
 
-def _analyse_branch(vf, pts, tans, ends, p0, k, n, system, opt, locate, lyapunov) -> Branch:
+def _analyse_branch(
+    prob: _BranchProblem, pts: NDArray, tans: NDArray, ends: tuple[str, str]
+) -> Branch:
+    n, k, p0 = prob.n, prob.k, prob.p0
     mu = pts[:, n]
-    eig = np.array(
-        [sorted_eigenvalues(vf.jacobian(y[:n], with_params(p0, (k,), [y[n]]))) for y in pts]
-    )
+    eig = np.array([prob.eigenvalues(y) for y in pts])
     fold_test, hopf_test = tans[:, n], hopf_test_function(eig)
     special: list[SpecialPoint] = []
-    if locate:
+    if prob.locate:
         for kind, test, locator in (
             ("LP", fold_test, _fold_on_branch),
             ("H", hopf_test, _hopf_on_branch),
@@ -291,7 +342,7 @@ def _analyse_branch(vf, pts, tans, ends, p0, k, n, system, opt, locate, lyapunov
             for i in _sign_changes(test):
                 guess = _interpolate(pts[i], pts[i + 1], test[i], test[i + 1])
                 try:
-                    sp = locator(vf, pts, tans, i, guess, p0, k, system, opt, lyapunov)
+                    sp = locator(prob, pts, tans, i, guess)
                 except NUMERICAL_ERRORS as exc:  # f failed near the point: keep the estimate
                     sp = _interpolated(kind, guess, p0, (k,), n, i, f"{type(exc).__name__}: {exc}")
                 special.append(sp)
@@ -309,15 +360,16 @@ def _analyse_branch(vf, pts, tans, ends, p0, k, n, system, opt, locate, lyapunov
     )
 
 
-def _fold_on_branch(vf, pts, tans, i, guess, p0, k, system, opt, _lyap) -> SpecialPoint:
+def _fold_on_branch(
+    prob: _BranchProblem, pts: NDArray, tans: NDArray, i: int, guess: NDArray
+) -> SpecialPoint:
     """Fold between points ``i`` and ``i+1``: Newton on the fold system, else Brent on dμ/ds."""
-    n = pts.shape[1] - 1
+    vf, p0, k, n, res, jac = prob.vf, prob.p0, prob.k, prob.n, prob.res, prob.jac
     sp = locate_fold(vf, guess[:n], with_params(p0, (k,), [guess[n]]), k)
     if sp.located and _near(sp, guess, pts, i, n, k):
         return replace(sp, index=i)
-    res, jac = system
     y = locate_on_segment(
-        res, jac, pts[i], tans[i], pts[i + 1], lambda z: tangent(jac(z), tans[i])[n], opt
+        res, jac, pts[i], tans[i], pts[i + 1], lambda z: tangent(jac(z), tans[i])[n], prob.opt
     )
     if y is None:
         return _interpolated("LP", guess, p0, (k,), n, i, sp.message or "far from the branch")
@@ -329,16 +381,18 @@ def _fold_on_branch(vf, pts, tans, i, guess, p0, k, system, opt, _lyap) -> Speci
     return SpecialPoint("LP", x, p, index=i, data=data)
 
 
-def _hopf_on_branch(vf, pts, tans, i, guess, p0, k, system, opt, lyapunov) -> SpecialPoint:
+def _hopf_on_branch(
+    prob: _BranchProblem, pts: NDArray, tans: NDArray, i: int, guess: NDArray
+) -> SpecialPoint:
     """Hopf/NS between ``i`` and ``i+1``: Newton on the Hopf system, else Brent on ``ψ_H``."""
-    n = pts.shape[1] - 1
+    vf, p0, k, n, res, jac = prob.vf, prob.p0, prob.k, prob.n, prob.res, prob.jac
+    lyapunov = prob.lyapunov
     sp = locate_hopf(vf, guess[:n], with_params(p0, (k,), [guess[n]]), k, lyapunov=lyapunov)
     if sp.located and _near(sp, guess, pts, i, n, k):
         return replace(sp, index=i)
-    res, jac = system
     y = locate_on_segment(
         res, jac, pts[i], tans[i], pts[i + 1],
-        lambda z: float(hopf_test_function(_eig_at(vf, z, p0, k, n))), opt,
+        lambda z: float(hopf_test_function(prob.eigenvalues(z))), prob.opt,
     )  # fmt: skip
     if y is None:
         return _interpolated("H", guess, p0, (k,), n, i, sp.message or "far from the branch")
@@ -346,10 +400,6 @@ def _hopf_on_branch(vf, pts, tans, i, guess, p0, k, system, opt, lyapunov) -> Sp
     v, v0, kappa = critical_plane(vf.jacobian(x, p))
     resid = float(np.max(np.abs(res(y))))
     return hopf_point(vf, x, p, v, kappa, resid, lyapunov=lyapunov, v0=v0, index=i, method="brent")
-
-
-def _eig_at(vf: VectorField, y: NDArray, p0: NDArray, k: int, n: int) -> NDArray:
-    return sorted_eigenvalues(vf.jacobian(y[:n], with_params(p0, (k,), [y[n]])))
 
 
 def _near(sp: SpecialPoint, guess: NDArray, pts: NDArray, i: int, n: int, k: int) -> bool:
@@ -407,16 +457,19 @@ def continue_fold(
     pts, tans, ends = _run(
         lambda y: (res, jac), y0, t0, opt, direction, bounds={n: b1, n + 1: b2}, n=n, stop=None
     )
-    return _analyse_fold_curve(vf, pts, tans, ends, split, (res, jac), start.p, (k1, k2), n, opt)
+    prob = _CurveProblem("fold", vf, start.p, (k1, k2), n, split, lambda _: (res, jac), opt)
+    return _analyse_fold_curve(prob, pts, tans, ends)
 
 
-def _analyse_fold_curve(vf, pts, tans, ends, split, system, p0, ks, n, opt) -> BifurcationCurve:
+def _analyse_fold_curve(
+    prob: _CurveProblem, pts: NDArray, tans: NDArray, ends: tuple[str, str]
+) -> BifurcationCurve:
+    vf, split = prob.vf, prob.split
     states = [split(y) for y in pts]
     eig = np.array([sorted_eigenvalues(vf.jacobian(x, p)) for x, p, _ in states])
     ws = _oriented_left_null(vf, states)
     cusp = np.array([w @ vf.B(x, p, v, v) for w, (x, p, v) in zip(ws, states, strict=True)])
     bt = np.array([w @ v for w, (_, _, v) in zip(ws, states, strict=True)])
-    res, jac = system
 
     def left(z: NDArray, w_ref: NDArray) -> tuple[NDArray, NDArray, NDArray, NDArray]:
         x, p, v = split(z)
@@ -434,12 +487,14 @@ def _analyse_fold_curve(vf, pts, tans, ends, split, system, p0, ks, n, opt) -> B
     special = []
     for kind, test, phi in (("CP", cusp, cusp_at), ("BT", bt, bt_at)):
         for i in _sign_changes(test):
+            res, jac = prob.system(pts[i])
             y = locate_on_segment(
-                res, jac, pts[i], tans[i], pts[i + 1], lambda z, i=i, phi=phi: phi(z, ws[i]), opt
-            )
+                res, jac, pts[i], tans[i], pts[i + 1],
+                lambda z, i=i, phi=phi: phi(z, ws[i]), prob.opt,
+            )  # fmt: skip
             seg = (pts[i], pts[i + 1], test[i], test[i + 1])
-            special.append(_curve_point(vf, kind, y, seg, i, split, res))
-    return _curve("fold", pts, n, ks, p0, eig, special, ends, {"cusp": cusp, "bt": bt})
+            special.append(_curve_point(prob, kind, y, seg, i, res))
+    return _curve(prob, pts, eig, special, ends, {"cusp": cusp, "bt": bt})
 
 
 def _oriented_left_null(vf: VectorField, states) -> list[NDArray]:
@@ -499,15 +554,15 @@ def continue_hopf(
         system, y0, t0, opt, direction, bounds={n: b1, n + 1: b2}, n=n,
         stop=lambda _, y: "omega_to_zero" if y[-1] <= 0 else None,
     )  # fmt: skip
-    return _analyse_hopf_curve(
-        vf, pts, tans, ends, split, system, start.p, (k1, k2), n, opt, lyapunov
-    )
+    prob = _CurveProblem("hopf", vf, start.p, (k1, k2), n, split, system, opt, lyapunov)
+    return _analyse_hopf_curve(prob, pts, tans, ends)
 
 
 def _analyse_hopf_curve(
-    vf, pts, tans, ends, split, system, p0, ks, n, opt, lyap
+    prob: _CurveProblem, pts: NDArray, tans: NDArray, ends: tuple[str, str]
 ) -> BifurcationCurve:
-    pts, tans, special = _cut_at_bt(vf, pts, tans, ends, split, system, opt)
+    vf, split = prob.vf, prob.split
+    pts, tans, special = _cut_at_bt(prob, pts, tans, ends)
     states = [split(y) for y in pts]
     eig = np.array([sorted_eigenvalues(vf.jacobian(x, p)) for x, p, _, _ in states])
     kappa = np.array([s[3] for s in states])
@@ -515,7 +570,7 @@ def _analyse_hopf_curve(
     det = np.real(np.prod(eig, axis=1))
     l1 = np.array(
         [
-            _l1(vf, x, p, w) if lyap else np.nan
+            _l1(vf, x, p, w) if prob.lyapunov else np.nan
             for (x, p, _, _), w in zip(states, omega, strict=True)
         ]
     )
@@ -531,25 +586,36 @@ def _analyse_hopf_curve(
     zh = _sign_changes(det)
     for kind, test, phi in (("ZH", det, det_at), ("GH", l1, l1_at)):
         for i in _sign_changes(np.nan_to_num(test)):
-            res, jac = system(pts[i])
-            y = locate_on_segment(res, jac, pts[i], tans[i], pts[i + 1], phi, opt)
+            res, jac = prob.system(pts[i])
+            y = locate_on_segment(res, jac, pts[i], tans[i], pts[i + 1], phi, prob.opt)
             if kind == "GH" and _is_pole(y, i, zh, test, phi):
                 continue
             seg = (pts[i], pts[i + 1], test[i], test[i + 1])
-            special.append(_curve_point(vf, kind, y, seg, i, split, res))
+            special.append(_curve_point(prob, kind, y, seg, i, res))
     tests = {"kappa": kappa, "det": det}
-    return _curve("hopf", pts, n, ks, p0, eig, special, ends, tests, omega=omega, l1=l1)
+    return _curve(prob, pts, eig, special, ends, tests, omega=omega, l1=l1)
 
 
-def _curve(kind, pts, n, ks, p0, eig, special, ends, tests, *, omega=None, l1=None):
+def _curve(
+    prob: _CurveProblem,
+    pts: NDArray,
+    eig: NDArray,
+    special: list[SpecialPoint],
+    ends: tuple[str, str],
+    tests: Mapping[str, NDArray],
+    *,
+    omega: NDArray | None = None,
+    l1: NDArray | None = None,
+) -> BifurcationCurve:
     """The :class:`BifurcationCurve` through ``pts`` (rows ``(x, p[k1], p[k2], ...)``), its
     special points in curve order; ``omega`` and ``l1`` are NaN unless given."""
+    n = prob.n
     return BifurcationCurve(
-        kind=kind,
+        kind=prob.kind,
         x=pts[:, :n],
         params=pts[:, n : n + 2],
-        indices=ks,
-        p0=p0,
+        indices=prob.ks,
+        p0=prob.p0,
         eigenvalues=eig,
         omega=np.full(len(pts), np.nan) if omega is None else omega,
         l1=np.full(len(pts), np.nan) if l1 is None else l1,
@@ -570,7 +636,9 @@ def _is_pole(y, i, zh, test, phi) -> bool:
     return not abs(phi(y)) < min(abs(test[i]), abs(test[i + 1]))
 
 
-def _cut_at_bt(vf, pts, tans, ends, split, system, opt):
+def _cut_at_bt(
+    prob: _CurveProblem, pts: NDArray, tans: NDArray, ends: tuple[str, str]
+) -> tuple[NDArray, NDArray, list[SpecialPoint]]:
     """Locate BT points where an end crossed ``κ = 0`` and drop the points beyond them.
 
     A BT point at an end gets the index of the nearest remaining curve point.
@@ -578,17 +646,17 @@ def _cut_at_bt(vf, pts, tans, ends, split, system, opt):
     special: list[SpecialPoint] = []
     if ends[1] == "omega_to_zero" and len(pts) >= 2:
         i = len(pts) - 2
-        res, jac = system(pts[i])
-        y = locate_on_segment(res, jac, pts[i], tans[i], pts[i + 1], lambda z: z[-1], opt)
+        res, jac = prob.system(pts[i])
+        y = locate_on_segment(res, jac, pts[i], tans[i], pts[i + 1], lambda z: z[-1], prob.opt)
         seg = (pts[i], pts[i + 1], pts[i, -1], pts[i + 1, -1])
-        special.append(_curve_point(vf, "BT", y, seg, i, split, res))
+        special.append(_curve_point(prob, "BT", y, seg, i, res))
         pts, tans = pts[:-1], tans[:-1]
     if ends[0] == "omega_to_zero" and len(pts) >= 2:
-        res, jac = system(pts[1])
-        y = locate_on_segment(res, jac, pts[1], -tans[1], pts[0], lambda z: z[-1], opt)
+        res, jac = prob.system(pts[1])
+        y = locate_on_segment(res, jac, pts[1], -tans[1], pts[0], lambda z: z[-1], prob.opt)
         special = [replace(sp, index=sp.index - 1) for sp in special]
         seg = (pts[1], pts[0], pts[1, -1], pts[0, -1])
-        special.append(_curve_point(vf, "BT", y, seg, 0, split, res))
+        special.append(_curve_point(prob, "BT", y, seg, 0, res))
         pts, tans = pts[1:], tans[1:]
     return pts, tans, special
 
@@ -602,7 +670,14 @@ def _l1(vf: VectorField, x: NDArray, p: NDArray, omega: float) -> float:
         return np.nan
 
 
-def _curve_point(vf, kind, y, seg, i, split, res) -> SpecialPoint:
+def _curve_point(
+    prob: _CurveProblem,
+    kind: str,
+    y: NDArray | None,
+    seg: tuple[NDArray, NDArray, float, float],
+    i: int,
+    res: Residual,
+) -> SpecialPoint:
     """Special point from a located curve point ``y``, or interpolated on ``seg`` if None.
 
     ``seg = (y_a, y_b, φ_a, φ_b)``: the segment's ends and the test function there.
@@ -610,7 +685,8 @@ def _curve_point(vf, kind, y, seg, i, split, res) -> SpecialPoint:
     located = y is not None
     if y is None:
         y = _interpolate(*seg)
-    parts = split(y)
+    vf = prob.vf
+    parts = prob.split(y)
     x, p = parts[0], parts[1]
     data: dict[str, Any] = {"method": "brent" if located else "interpolated"}
     try:
