@@ -33,7 +33,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from types import MappingProxyType
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import scipy.linalg as sla
@@ -83,6 +83,7 @@ class _Result:
 
     special_points: tuple[SpecialPoint, ...]
     ends: tuple[str, str]
+    tests: Mapping[str, NDArray]
 
     def __post_init__(self) -> None:
         _freeze(self)
@@ -240,7 +241,7 @@ def _freeze(result: _Result) -> None:
         tests[name] = np.array(value)
         tests[name].flags.writeable = False
     object.__setattr__(result, "tests", MappingProxyType(tests))
-    for f in fields(result):
+    for f in fields(cast(Any, result)):
         value = getattr(result, f.name)
         if isinstance(value, np.ndarray):
             value = value.copy()
@@ -489,12 +490,18 @@ def _analyse_fold_curve(
         for i in _sign_changes(test):
             res, jac = prob.system(pts[i])
             y = locate_on_segment(
-                res, jac, pts[i], tans[i], pts[i + 1],
-                lambda z, i=i, phi=phi: phi(z, ws[i]), prob.opt,
-            )  # fmt: skip
+                res, jac, pts[i], tans[i], pts[i + 1], _against(phi, ws[i]), prob.opt
+            )
             seg = (pts[i], pts[i + 1], test[i], test[i + 1])
             special.append(_curve_point(prob, kind, y, seg, i, res))
     return _curve(prob, pts, eig, special, ends, {"cusp": cusp, "bt": bt})
+
+
+def _against(
+    phi: Callable[[NDArray, NDArray], float], w_ref: NDArray
+) -> Callable[[NDArray], float]:
+    """``z ↦ φ(z, w_ref)``: a test function along a fold curve with its orientation fixed."""
+    return lambda z: phi(z, w_ref)
 
 
 def _oriented_left_null(vf: VectorField, states) -> list[NDArray]:

@@ -395,8 +395,8 @@ def build_tables(l: float = 0.5, lam: float = 0.13, *, degree: int = _DEGREE) ->
     done.sort(key=lambda d: d[0])
     breaks = np.array([d[0] for d in done] + [done[-1][1]])
     coefs = np.ascontiguousarray(np.stack([d[2] for d in done], axis=2))  # (3, n+1, P, 3)
-    tail_a = (2.0 * np.arange(n_terms) + 1.0) / lam
-    tail_b = tail_a**2 * l * l / 4.0
+    tail_a: NDArray[np.float64] = (2.0 * np.arange(n_terms, dtype=np.float64) + 1.0) / lam
+    tail_b: NDArray[np.float64] = tail_a**2 * l * l / 4.0
     tail_c = 2.0 * (-1.0) ** np.arange(n_terms) * _tail_poly(tail_a, l)
     arrays = (breaks, coefs, tail_a, tail_b, tail_c)
     for arr in arrays:
@@ -581,7 +581,7 @@ def x_of_v(v: ArrayLike, x0: float = 0.8, l: float = 0.5) -> NDArray[np.float64]
 
 
 @jitable
-def conductance_terms(bx, bz, f00, f01, f11):  # type: ignore[no-untyped-def]
+def conductance_terms(bx, bz, f00, f01, f11):
     """G = ½ [(1 + Z) F00 + 2 X F01 + (1 − Z) F11] from the F_ij values at x_V.
 
     Linear in F: the same expression with the derivatives F_ij^{(m)} gives ∂^m G/∂x_V^m.

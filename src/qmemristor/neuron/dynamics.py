@@ -60,7 +60,7 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -281,7 +281,7 @@ def time_grid(t_end: float, dt: float) -> NDArray[np.float64]:
         raise ParameterError(f"t_end/dt = {t_end / dt:g} gives too few samples (need ≥ 16)")
     if n > 50_000_000:
         raise ParameterError(f"t_end/dt = {n} samples is too many (≤ 5e7)")
-    return np.arange(n + 1) * dt
+    return cast("NDArray[np.float64]", np.arange(n + 1) * dt)
 
 
 def simulate(

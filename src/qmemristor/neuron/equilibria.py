@@ -28,7 +28,7 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -259,7 +259,7 @@ def stability(v: float, p: NeuronParams) -> tuple[NDArray[np.complex128], bool]:
     jac = jacobian(np.array([0.0, 0.0, p.z_t, v]), p)
     ev = np.linalg.eigvals(jac)
     ev = ev[np.lexsort((ev.imag, -ev.real))]
-    return ev, bool(np.all(ev.real < 0))
+    return cast("NDArray[np.complex128]", ev), bool(np.all(ev.real < 0))
 
 
 def _roots_on_pieces(p: NeuronParams, folds: list[float]) -> list[float]:

@@ -188,7 +188,7 @@ def _bounded(name: str, value: float, bound: float) -> float:
 # the equations, stated once (plain arithmetic on floats or arrays; compiled into the kernels)
 # --------------------------------------------------------------------------------------------
 @jitable
-def field_terms(bx, by, bz, v, v_in, r_m, gamma, alpha, z_t, omega, f00, f01, f11):  # type: ignore[no-untyped-def]
+def field_terms(bx, by, bz, v, v_in, r_m, gamma, alpha, z_t, omega, f00, f01, f11):
     """(dX, dY, dZ, dV)/dt of the module docstring, given the F_ij values at x_V."""
     g = conductance_terms(bx, bz, f00, f01, f11)
     dv = v_in - (1.0 + r_m * g) * v
@@ -202,7 +202,7 @@ def field_terms(bx, by, bz, v, v_in, r_m, gamma, alpha, z_t, omega, f00, f01, f1
 
 @jitable
 def _voltage_partials(bx, by, bz, v, v_in, r_m, gamma, alpha, z_t, omega, c,
-                      f00, f01, f11, g00, g01, g11):  # type: ignore[no-untyped-def]  # fmt: skip
+                      f00, f01, f11, g00, g01, g11):  # fmt: skip
     """G, ∂G/∂x_V, D = V' and ∂D/∂(X, Z, V) (∂G/∂X = F01, ∂G/∂Z = ½(F00 − F11),
     ∂G/∂V = −c ∂G/∂x_V with c = l√2)."""
     g = conductance_terms(bx, bz, f00, f01, f11)
@@ -216,7 +216,7 @@ def _voltage_partials(bx, by, bz, v, v_in, r_m, gamma, alpha, z_t, omega, c,
 
 @jitable
 def jacobian_terms(bx, by, bz, v, v_in, r_m, gamma, alpha, z_t, omega, c,
-                   f00, f01, f11, g00, g01, g11):  # type: ignore[no-untyped-def]  # fmt: skip
+                   f00, f01, f11, g00, g01, g11):  # fmt: skip
     """Rows of ∂(dy/dt)/∂y (X, Y, Z, V order), given F_ij and F_ij' at x_V."""
     _g, _gx, d, d_x, d_z, d_v = _voltage_partials(
         bx, by, bz, v, v_in, r_m, gamma, alpha, z_t, omega, c, f00, f01, f11, g00, g01, g11
@@ -231,7 +231,7 @@ def jacobian_terms(bx, by, bz, v, v_in, r_m, gamma, alpha, z_t, omega, c,
 
 @jitable
 def jacobian_param_terms(bx, by, bz, v, v_in, r_m, gamma, alpha, z_t, omega, c,
-                         f00, f01, f11, g00, g01, g11):  # type: ignore[no-untyped-def]  # fmt: skip
+                         f00, f01, f11, g00, g01, g11):  # fmt: skip
     """Rows of ∂(dy/dt)/∂p, columns in the order of PARAM_NAMES (∂G/∂x0 = ∂G/∂x_V)."""
     g, g_x, _d, _dx, _dz, _dv = _voltage_partials(
         bx, by, bz, v, v_in, r_m, gamma, alpha, z_t, omega, c, f00, f01, f11, g00, g01, g11

@@ -51,6 +51,7 @@ the package folder is read-only (an installed package) — in its user-wide cach
 from __future__ import annotations
 
 import math
+import typing
 from dataclasses import dataclass
 
 import numpy as np
@@ -182,18 +183,19 @@ class BatchOptions:
 
     def __post_init__(self) -> None:
         check_protocol(self.protocol)
-        if self.t_end is None:
-            default = _PAPER_T_END if self.protocol == "paper" else _ST.t_max
-            object.__setattr__(self, "t_end", default)
-        check_positive("t_end", self.t_end)
-        object.__setattr__(self, "t_end", float(self.t_end))
+        t_end = self.t_end
+        if t_end is None:
+            t_end = _PAPER_T_END if self.protocol == "paper" else _ST.t_max
+        check_positive("t_end", t_end)
+        t_end = float(t_end)
+        object.__setattr__(self, "t_end", t_end)
         if self.transient is not None:
             if self.protocol != "paper":
                 raise ParameterError("transient applies to the paper protocol only")
             check_nonnegative("transient", self.transient)
-            if not self.transient < self.t_end:
+            if not self.transient < t_end:
                 raise ParameterError(
-                    f"transient must be < t_end (got {self.transient:g} ≥ {self.t_end:g})"
+                    f"transient must be < t_end (got {self.transient:g} ≥ {t_end:g})"
                 )
         for name in ("dt_out", "rtol", "rtol_hopf", "atol", "h0", "max_step", "ball_tol"):
             check_positive(name, getattr(self, name))
@@ -241,7 +243,7 @@ class BatchOptions:
         """Sample times relative to the start of the sampled stretch (``"paper"``: absolute
         times ``t_window + k dt_out``)."""
         t0 = self.window_start if self.protocol == "paper" else 0.0
-        return t0 + self.dt_out * np.arange(self.n_samples)
+        return typing.cast("NDArray[np.float64]", t0 + self.dt_out * np.arange(self.n_samples))
 
 
 @dataclass(frozen=True)
@@ -351,8 +353,10 @@ def integrate_batch(
         raise ParameterError(f"y0 must have shape ({pvecs.shape[0]}, 4); got {y0.shape}")
     scheds, n_wins = _schedules(pvecs, y0, tables, opts, spectra)
     st = opts.stationarity()
-    schedule = Schedule(*scheds.T, n_windows=n_wins, settle=opts.protocol == "stationary",
-                        settle_atol=float(st.atol), settle_rtol=float(st.rtol))  # fmt: skip
+    t_first, window, t_end, drift, sample_offset, rtol = scheds.T
+    schedule = Schedule(t_first, window, t_end, drift, sample_offset, rtol, n_windows=n_wins,
+                        settle=opts.protocol == "stationary", settle_atol=float(st.atol),
+                        settle_rtol=float(st.rtol))  # fmt: skip
     integ = IntegratorOptions(atol=opts.atol, h0=opts.h0, max_step=opts.max_step,
                               max_steps=opts.max_steps, dt_out=opts.dt_out,
                               n_samples=opts.n_samples, bound_tol=opts.ball_tol)  # fmt: skip
