@@ -108,7 +108,7 @@ def sweep(
     """
     from ..errors import ParameterError
     from ..io import check_writable_dir
-    from ..sweeps.runner import DaskExecutor, LocalExecutor, make_sweep, run_sweep
+    from ..sweeps.runner import DaskExecutor, LocalExecutor, compute_sweep, make_sweep
     from ..sweeps.store import SweepStore, check_store_path
 
     given = {
@@ -143,6 +143,7 @@ def sweep(
         check_writable_dir(netcdf)
     if out.exists():  # refuse a foreign or corrupt store before starting anything
         SweepStore.open(out, spec, _model())
+    executor: DaskExecutor | LocalExecutor
     if scheduler is not None:
         executor = DaskExecutor(scheduler)
     elif workers is not None:
@@ -176,16 +177,17 @@ def sweep(
         def report(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
-        ds = run_sweep(spec, out=out, executor=executor, progress=report)
+        results = compute_sweep(spec, out=out, executor=executor, progress=report)
     elapsed = time.perf_counter() - t0
-    if netcdf is not None:
+    if netcdf is not None:  # the only use of xarray here (importing it costs ~0.6 s CPU)
         from ..io import write_netcdf
 
-        write_netcdf(ds, netcdf)
+        write_netcdf(results.to_dataset(), netcdf)
     from ..sweeps.batch import FAILED, NOT_SETTLED
 
-    failed = int(np.isin(ds.status.values, FAILED).sum())
-    unsettled = int((ds.status.values == NOT_SETTLED).sum())
+    status = results.read_arrays()["status"]
+    failed = int(np.isin(status, FAILED).sum())
+    unsettled = int((status == NOT_SETTLED).sum())
     if as_json:
         summary = {"points": spec.n_points, "failed": failed, "not_settled": unsettled,
                    "elapsed_s": elapsed}  # fmt: skip

@@ -45,6 +45,7 @@ __all__ = [
     "DaskExecutor",
     "LocalExecutor",
     "compute_chunk",
+    "compute_sweep",
     "make_sweep",
     "run_sweep",
 ]
@@ -276,6 +277,7 @@ class LocalExecutor:
 
         todo = list(chunks)
         kind, fn, arg = self._task(model, len(todo))
+        pool: ThreadPoolExecutor | ProcessPoolExecutor
         if kind == "threads":
             pool = ThreadPoolExecutor(max_workers=self.workers)
         else:
@@ -357,6 +359,7 @@ class DaskExecutor:
                 raise OSError(f"cannot reach the Dask scheduler at {self.address}: {exc}") from exc
             self._own = [self.client]
         else:
+            assert self.n_workers is not None  # exactly one of the three (__init__)
             cluster = LocalCluster(
                 n_workers=int(self.n_workers),
                 threads_per_worker=1,
@@ -410,6 +413,29 @@ def run_sweep(
 ):
     """Compute ``sweep`` and return its ``xarray.Dataset``.
 
+    :func:`compute_sweep`, labelled (arguments as there).
+
+    Returns
+    -------
+    xarray.Dataset
+        One coordinate per axis, one variable per model output (``status`` among them);
+        attributes: fixed parameters, options, axes, specification, version and seed.
+    """
+    return compute_sweep(
+        sweep, out=out, executor=executor, model=model, progress=progress
+    ).to_dataset()
+
+
+def compute_sweep(
+    sweep: Sweep,
+    *,
+    out: str | os.PathLike[str] | None = None,
+    executor: LocalExecutor | DaskExecutor | None = None,
+    model: SweepModel | None = None,
+    progress: ProgressFn | None = None,
+) -> SweepStore | MemoryResults:
+    """Compute ``sweep``; its results as a store (``out``) or in memory.
+
     Parameters
     ----------
     sweep : Sweep
@@ -427,9 +453,9 @@ def run_sweep(
 
     Returns
     -------
-    xarray.Dataset
-        One coordinate per axis, one variable per model output (``status`` among them);
-        attributes: fixed parameters, options, axes, specification, version and seed.
+    SweepStore or MemoryResults
+        ``read_arrays()`` gives the outputs as plain arrays, ``to_dataset()`` the labelled
+        dataset of :func:`run_sweep`.
     """
     mdl = model if model is not None else get_model(sweep.model)
     if mdl.name != sweep.model:
@@ -445,7 +471,7 @@ def run_sweep(
         try:
             ex.__enter__()
         except BaseException:
-            if new_store:  # nothing computed yet: leave nothing behind (scheduler unreachable)
+            if new_store and out is not None:  # nothing computed yet: leave nothing behind
                 shutil.rmtree(out, ignore_errors=True)
             raise
         try:
@@ -459,4 +485,4 @@ def run_sweep(
         left = results.missing()
         if left:  # an executor that lost chunks must not pass for a finished sweep
             raise RuntimeError(f"{len(left)} chunk(s) were not computed, e.g. {left[0].index}")
-    return results.to_dataset()
+    return results
