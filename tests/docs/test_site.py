@@ -1,10 +1,10 @@
 """The built documentation site as a reader sees it, in headless Chromium.
 
 Opens the index, the API page of one function (and its module's page), two tutorials (the
-first and the networks one) and the Paper M reproduction page; fails on console errors, resources that do not load, images that do
-not decode, unrendered equations, empty API entries and missing figures.  Screenshots of every
-page are written to ``docs/_build/screenshots/`` (or ``$QMEMRISTOR_SCREENSHOTS``) for people to
-look at.
+first and the networks one) and the Paper M reproduction page; fails on console errors,
+resources that do not load, images that do not decode, unrendered equations, empty API entries
+and missing figures.  Screenshots of every page are written to ``docs/_build/screenshots/``
+(or ``$QMEMRISTOR_SCREENSHOTS``) for people to look at.
 
 Needs the built site (``sphinx-build -b html docs docs/_build/html``, or ``$QMEMRISTOR_SITE``)
 and the ``chromium`` executable; without either the tests skip and say why — except with
