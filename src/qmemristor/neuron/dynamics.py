@@ -122,7 +122,9 @@ def integrate_trajectory(
     """States (X, Y, Z, V) at the increasing times ``t`` (``t[0]`` is the initial time).
 
     The neuron's :class:`~qmemristor.models.ODEModel` through the one SciPy path
-    :func:`qmemristor.solvers.solve_ode` (implicit methods get the analytic Jacobian).
+    :func:`qmemristor.solvers.solve_ode` (Radau, BDF and LSODA get the analytic Jacobian;
+    ``"odeint"`` keeps its own finite-difference one, as the figures were made with it: handing
+    it the analytic Jacobian moves Figs. 4 and 5's steady-state spans by ~2e-8).
     Returns shape ``(len(t), 4)``.  Raises :class:`~qmemristor.errors.NumericalError` if the
     solver fails.
     """
@@ -130,7 +132,9 @@ def integrate_trajectory(
 
     opts = SolverOptions(method=method, rtol=rtol, atol=atol)
     f, jac = ode_model(tables=p.tables).scipy_functions(p.pvec)
-    return solve_ode(f, np.asarray(y0, dtype=float), t, opts, jac=jac)
+    return solve_ode(
+        f, np.asarray(y0, dtype=float), t, opts, jac=None if method == "odeint" else jac
+    )
 
 
 def initial_state(p: NeuronParams, perturbation: float = 1e-3) -> NDArray[np.float64]:
