@@ -41,8 +41,8 @@ NOTE = "stationary spans (runs until settled; paper: fixed t_end = 1500), hatche
 
 def _grids(quick: bool) -> tuple[int, int, float]:
     if quick:
-        return QUICK["n_gamma"], QUICK["n_other"], QUICK["t_end"]
-    return FULL["n"], FULL["n"], FULL["t_end"]
+        return int(QUICK["n_gamma"]), int(QUICK["n_other"]), QUICK["t_end"]
+    return int(FULL["n"]), int(FULL["n"]), FULL["t_end"]
 
 
 def _hopf_indicator(gamma: np.ndarray, other: str, values: np.ndarray, fixed: dict) -> np.ndarray:
@@ -194,6 +194,7 @@ def _draw(ds: xr.Dataset):
             fontsize="small",
             framealpha=0.85,
         )
+    assert mesh is not None  # every panel draws one
     fig.colorbar(mesh, ax=axes, label=r"span $V_{\max} - V_{\min}$ (settled window)")
     deviation_note(fig, NOTE)
     return fig
