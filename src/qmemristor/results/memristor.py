@@ -31,6 +31,7 @@ from ..memristor.coupled_measures import (
 )
 from ..memristor.model import InitialState, MemristorParams
 from ..memristor.run import MemristorRun, Method, check_finite_arrays, run_memristor
+from ..options import SolverOptions
 
 __all__ = [
     "check_finite_result",
@@ -251,18 +252,15 @@ def simulate_coupled_reference(
     t: ArrayLike,
     *,
     dt: float | None = None,
-    rtol: float = 1e-10,
-    atol: float = 1e-12,
+    options: SolverOptions | None = None,
 ) -> xr.Dataset:
     """The continuous-time reference on the grid ``t`` as a :func:`coupled_dataset`.
 
     ``dt`` is the protocol step that fixes ``g = δ/Δt`` (default: the step of ``t``, which must
-    then be uniform).  ``d⟨σy⟩/dt`` comes from the generator.  ``rtol``, ``atol``: tolerances
-    of the DOP853 integration (:func:`~qmemristor.memristor.solve_coupled_reference`).
+    then be uniform).  ``d⟨σy⟩/dt`` comes from the generator.  ``options``: the integrator
+    (default DOP853 at rtol 1e-10, atol 1e-12;
+    :func:`~qmemristor.memristor.solve_coupled_reference`).
     """
-    from ..memristor.coupled_lindblad import COUPLED_LINDBLAD_OPTIONS
-
-    options = COUPLED_LINDBLAD_OPTIONS.replace(rtol=rtol, atol=atol)
     return coupled_dataset(
         solve_coupled_reference(system, state1, state2, t, dt=dt, options=options)
     )
