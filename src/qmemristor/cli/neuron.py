@@ -24,17 +24,17 @@ app = new_app(
 )
 
 # device options shared by every command (docs/theory.md §N1 defaults)
-L_OPT = typer.Option(0.5, "--l", help="Oscillator width l > 0 (units of the half-gap L).")
-X0_OPT = typer.Option(0.8, "--x0", help="Shuttle offset x0 at V = 0 (units of L).")
-LAM_OPT = typer.Option(0.13, "--lam", help="Tunnelling length λ > 0 (units of L).")
-OMEGA_OPT = typer.Option(7.0, "--omega", help="Qubit frequency Ω (units of 1/τ_c).")
+L_OPT: Any = typer.Option(0.5, "--l", help="Oscillator width l > 0 (units of the half-gap L).")
+X0_OPT: Any = typer.Option(0.8, "--x0", help="Shuttle offset x0 at V = 0 (units of L).")
+LAM_OPT: Any = typer.Option(0.13, "--lam", help="Tunnelling length λ > 0 (units of L).")
+OMEGA_OPT: Any = typer.Option(7.0, "--omega", help="Qubit frequency Ω (units of 1/τ_c).")
 ZT_OPT: Any = typer.Option(1.0, "--z-t", help="Thermal polarisation Z_T ∈ [0, 1] (1: T = 0).")
 GAMMA_OPT: Any = typer.Option(0.1, "--gamma", help="Dephasing rate Γ ≥ 0 (units of 1/τ_c).")
 ALPHA_OPT: Any = typer.Option(1.0, "--alpha", help="α = γ_T/γ_φ ∈ [0, 2].")
 JSON_OPT: Any = typer.Option(False, "--json", help="Print one JSON object on stdout.")
 R_M_HELP = "Load resistance R_m ≥ 0 (units of R_ext)."
 R_M_OPT: Any = typer.Option(5.0, "--r-m", help=R_M_HELP)
-V_IN_OPT = typer.Option(0.23, "--v-in", help="Input bias V_in.")
+V_IN_OPT: Any = typer.Option(0.23, "--v-in", help="Input bias V_in.")
 
 
 class Side(str, Enum):
@@ -177,12 +177,9 @@ def ramp(
     params: Callable[[], NeuronParams],
 ) -> None:
     """Quasi-static V_in ramp up then down, following the equilibrium: the hysteretic jumps."""
-    import numpy as np
-
     from .. import limits
     from ..io import write_netcdf
-    from ..neuron import follow_ramp, ramp_values
-    from ..results.neuron import ramp_dataset
+    from ..neuron import quasi_static_ramp, ramp_values
 
     check_out(out)
     p = params()
@@ -193,28 +190,29 @@ def ramp(
             f"a ramp of 2 × {steps} inputs (about {limits.RAMP_STEPS_PER_INPUT} steps each)",
             "use fewer --steps",
         )
-    ramp = follow_ramp(p, ramp_values(v_in_min, v_in_max, steps))
+    ds = quasi_static_ramp(p, ramp_values(v_in_min, v_in_max, steps))
     if out is not None:
-        write_netcdf(ramp_dataset(ramp), out)
-    idx = [int(i) for i in np.flatnonzero(ramp.jump)]
+        write_netcdf(ds, out)
+    idx = [int(i) for i in ds.step.values[ds.jump.values]]
     jumps = [
-        {"v_in": float(ramp.v_in[i]), "V_from": float(ramp.V[i - 1]), "V_to": float(ramp.V[i])}
+        {"v_in": float(ds.v_in[i]), "V_from": float(ds.V[i - 1]), "V_to": float(ds.V[i])}
         for i in idx
     ]
     if as_json:
         emit_json(
             {
-                "v_in": ramp.v_in,
-                "V": ramp.V,
-                "stable": [bool(s) for s in ramp.stable],
+                "v_in": ds.v_in.values,
+                "V": ds.V.values,
+                "stable": [bool(s) for s in ds.stable.values],
                 "jumps": jumps,
                 "folds": [
-                    {"V": v, "v_in": u} for v, u in zip(ramp.folds_V, ramp.folds_v_in, strict=True)
+                    {"V": v, "v_in": u}
+                    for v, u in zip(ds.folds_V.values, ds.folds_v_in.values, strict=True)
                 ],
             }
         )
         return
-    info(f"ramp of {ramp.v_in.size} inputs between {v_in_min:g} and {v_in_max:g} at R_m = {r_m:g}")
+    info(f"ramp of {ds.step.size} inputs between {v_in_min:g} and {v_in_max:g} at R_m = {r_m:g}")
     for j in jumps:
         info(f"  jump at V_in = {j['v_in']:.6g}: V {j['V_from']:.6g} → {j['V_to']:.6g}")
     if out is not None:
@@ -389,9 +387,7 @@ def simulate(
         ) from exc
     check_invariants(sim, p)
     if out is not None:
-        from ..results.neuron import simulation_dataset
-
-        write_netcdf(simulation_dataset(sim), out)
+        write_netcdf(sim.dataset, out)
     s = sim.summary
     if as_json:
         emit_json(
@@ -473,11 +469,11 @@ def check_invariants(sim, p: NeuronParams) -> None:
 
     from ..errors import NumericalError
 
-    x, y, z = sim.states[:, 0], sim.states[:, 1], sim.states[:, 2]
-    r = float(np.max(np.sqrt(x**2 + y**2 + z**2)))
-    v = sim.states[:, 3]
-    v0 = float(v[0])
+    ds = sim.dataset
+    r = float(np.max(np.sqrt(ds.X.values**2 + ds.Y.values**2 + ds.Z.values**2)))
+    v0 = float(ds.V.values[0])
     lo, hi = min(0.0, p.v_in, v0), max(0.0, p.v_in, v0)
+    v = ds.V.values
     slack = INVARIANT_SLACK * max(1.0, abs(p.v_in))
     outside = max(float(lo - v.min()), float(v.max() - hi), 0.0)
     if not (r <= 1 + INVARIANT_SLACK and outside <= slack):
@@ -522,9 +518,7 @@ def continue_(
     p = params()
     d = equilibrium_diagram(p, param, window)
     if out is not None:
-        from ..results.neuron import diagram_dataset
-
-        write_netcdf(diagram_dataset(d), out)
+        write_netcdf(d.to_dataset(), out)
     if as_json:
         emit_json(
             {
