@@ -129,6 +129,15 @@ def test_every_hopf_point_is_a_sign_change_of_a_complex_pair(p):
         np.testing.assert_allclose(h.state[:3], [0, 0, p.z_t], atol=1e-12)
 
 
+@pytest.mark.filterwarnings("ignore::scipy.linalg.LinAlgWarning")  # singular there, by design
+def test_a_pair_at_zero_is_no_hopf_point():
+    # Γ = Ω = 5e-324 (found by the CLI fuzz test): the qubit's pair −Γ ± iΩ sits at 0 for
+    # every input, its test function changes sign by round-off; ω = 0 gives birth to no cycle,
+    # and l1 (which divides by ω) is undefined, so no Hopf point may be reported
+    q = P.replace(gamma=5e-324, omega=5e-324)
+    assert all(h.omega > 0 for h in hopf_points(q, "v_in", (0.0, 2.0)))
+
+
 def test_lyapunov_coefficient_does_not_depend_on_how_the_derivatives_are_taken():
     # l1 from the analytic Jacobian (B, C by differences of J) and from the bare f (B, C by
     # 2nd/3rd differences of f): FD errors ~1e-6 relative for the latter (steps ε^{1/6} with

@@ -291,7 +291,9 @@ def equilibrium_diagram(
         for sp in br.special_points:
             q = NeuronParams.from_pvec(sp.p, l=p.l, lam=p.lam)
             if sp.kind == "H":
-                hopf.append(_hopf_point(param, k, sp, q))
+                h = _hopf_point(param, k, sp, q)
+                if h.omega > 0:  # a pair at zero (Γ, Ω ≈ 0) is no Hopf point: no cycle is born
+                    hopf.append(h)
             elif sp.kind == "LP":
                 fp = FoldPoint(param, float(sp.p[k]), float(sp.x[3]), q, sp.x.copy(), sp.located)
                 folds.append(fp)
