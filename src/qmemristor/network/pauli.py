@@ -19,8 +19,8 @@ The maps of one protocol step (docs of :mod:`qmemristor.network.model`):
 
 Reading the state costs nothing: ⟨σa⟩ of node ``k`` is one entry of ``r``, the two-node Pauli
 correlations ``T_ab = ⟨σa ⊗ σb⟩`` of a pair are 16 entries, and an all-qubit measurement in
-local bases is a Walsh–Hadamard transform of the ``2^N`` entries with digits in
-``{0, b_k}`` (:func:`outcome_probabilities`).  The complex ρ is formed only where a quantity
+local bases is a Walsh–Hadamard transform over ``2^N`` subsets of nodes
+(:func:`measurement_probabilities`).  The complex ρ is formed only where a quantity
 needs it (the bipartite negativities, :func:`density_from_pauli`).
 
 :class:`PauliStepper` groups the gates of one step into *windows* of at most four nodes,
@@ -47,7 +47,7 @@ __all__ = [
     "PauliStepper",
     "density_from_pauli",
     "initial_pauli",
-    "outcome_probabilities",
+    "measurement_probabilities",
     "pair_correlations",
     "pair_density",
     "pair_indices",
@@ -145,29 +145,42 @@ def transfer_matrices(u: ArrayLike) -> NDArray[np.float64]:
     """
     u = np.asarray(u, dtype=complex)
     ud = np.conj(np.swapaxes(u, -1, -2))
-    r = np.einsum("pab,...bc,qcd,...da->...pq", _P2, u, _P2, ud, optimize=True)
+    lead = u.shape[:-2]
+    a = np.matmul(_P2, u[..., None, :, :]).reshape(*lead, 16, 16)  # (P_p U)[a, b] → [p, ab]
+    b = np.matmul(_P2, ud[..., None, :, :])  # (P_q U†)[b, a]
+    b = np.swapaxes(b, -1, -2).reshape(*lead, 16, 16)  # → [q, ab]
+    r = a @ np.swapaxes(b, -1, -2)  # Σ_ab (P_p U)[a, b] (P_q U†)[b, a]
     return np.real(r) / 4
 
 
-def outcome_probabilities(
-    r: NDArray[np.float64], n: int, bases: Sequence[int]
+def measurement_probabilities(
+    r: NDArray[np.float64], n: int, axes: ArrayLike
 ) -> NDArray[np.float64]:
-    """Exact distribution of measuring every node, node ``k`` in ``σ_{bases[k]}`` (1, 2, 3).
+    """Exact distribution of measuring every node along a unit axis ``axes[k]`` (paper σ's).
 
-    Outcome ``s`` (bit ``k`` of ``s``, counted from node 0 as the *least* significant bit, is
-    1 when node ``k`` reads −1): ``p(s) = 2^{−N} Σ_A (−1)^{|s ∩ A|} r[σ_b on A]`` over the
-    subsets ``A`` of nodes — a Walsh–Hadamard transform of the ``2^N`` entries of ``r``
-    whose digits are ``0`` or ``b_k``.  Shape ``(2^N,)``.
+    Outcome ``s``: bit ``k`` of ``s`` (node 0 the *least* significant bit) is 1 when node
+    ``k`` reads −1.  With ``n_k·σ`` the measured observable of node ``k``::
+
+        p(s) = 2^{−N} Σ_A (−1)^{|s ∩ A|} ⟨⊗_{k∈A} n_k·σ⟩
+
+    over the subsets ``A`` of nodes: each digit of ``r`` is contracted with ``(1 | n_k)``
+    (only the digits an axis uses are read: ``3^N`` entries at most), then a Walsh–Hadamard
+    transform over the ``2^N`` subsets.  Shape ``(2^N,)``.
     """
-    sub = np.arange(2**n)  # subset A of nodes, node k = bit k
-    idx = np.zeros(2**n, dtype=np.intp)
+    ax = np.asarray(axes, dtype=float).reshape(n, 3)
+    digits = [np.array([0, *(1 + np.flatnonzero(a != 0))]) for a in ax]
+    f = r.reshape((4,) * n)[np.ix_(*digits)] if n else r.copy()
     for k in range(n):
-        idx += ((sub >> k) & 1) * int(bases[k]) * place(n, k)
-    f = r[idx].astype(float)
+        w = np.zeros((2, digits[k].size))
+        w[0, 0] = 1.0
+        w[1, 1:] = ax[k][digits[k][1:] - 1]
+        f = np.tensordot(f, w, axes=([0], [1]))  # node k's axis → (1 | n·σ), appended
+    # axes are now nodes 0 … N−1 in order; node 0 must be the least significant bit
+    f = np.transpose(f, list(range(n))[::-1]).reshape(-1) if n else f.reshape(-1)
     h = 1
     while h < f.size:  # fast Walsh–Hadamard transform (unnormalised)
-        f = f.reshape(-1, 2, h)
-        f = np.stack([f[:, 0] + f[:, 1], f[:, 0] - f[:, 1]], axis=1).reshape(-1)
+        g = f.reshape(-1, 2, h)
+        f = np.stack([g[:, 0] + g[:, 1], g[:, 0] - g[:, 1]], axis=1).reshape(-1)
         h *= 2
     return f / 2**n
 
