@@ -493,11 +493,12 @@ def _check_width(backend: Any, max_qubits: int, layout: Any) -> None:
     """Refuse circuits wider than the device (the transpiler's error names no remedy)."""
     width = getattr(backend, "num_qubits", None)
     if width is not None and max_qubits > width:
-        hint = (
-            "use the reset layout or fewer time steps"
-            if not layout.needs_reset
-            else "it is too small for this protocol"
-        )
+        if not layout.needs_reset:
+            hint = "use the reset layout or fewer time steps"
+        elif not getattr(layout, "shared", False):
+            hint = "use the shared layout (one ancilla for every system) or a larger device"
+        else:
+            hint = "it is too small for this protocol"
         raise ParameterError(
             f"the {layout.name} layout needs {max_qubits} qubits but {backend.name} has "
             f"{width}; {hint}"
