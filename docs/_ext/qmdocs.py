@@ -453,19 +453,26 @@ class CliDirective(SphinxDirective):
 # --------------------------------------------------------------------------------------------
 
 
-def notes_headings(srcdir: Path) -> dict[str, tuple[str, str]]:
-    """Figure name → (heading text, anchor) of the headings of paper-notes.md that name it."""
+def notes_verdicts(srcdir: Path) -> dict[str, tuple[str, str, str]]:
+    """Figure name → (verdict, section heading, anchor) from the figure-by-figure tables.
+
+    ``docs/paper-notes.md`` has, per paper, a table whose rows start
+    ``| **Fig. N** (`NAME`) | verdict | …``; the verdict ("faithful", "faithful, extended",
+    "differs on purpose", …) is shown as the figure's status, linked to the paper's section.
+    """
     path = srcdir / "paper-notes.md"
-    found: dict[str, tuple[str, str]] = {}
+    found: dict[str, tuple[str, str, str]] = {}
     if not path.exists():
         return found
+    section = ("", "")
     for line in path.read_text().splitlines():
-        m = re.match(r"^(#{2,4})\s+(.*\S)\s*$", line)
-        if not m:
+        m = re.match(r"^##\s+(.*\S)\s*$", line)
+        if m:
+            section = (m[1], _myst_slug(m[1]))
             continue
-        text = m[2]
-        for name in re.findall(r"(?:memristor|neuron|[a-z]+)-fig\d+[a-z]?", text):
-            found.setdefault(name, (text, _myst_slug(text)))
+        m = re.match(r"^\|\s*\*\*Fig\. [^|]*\(`([a-z]+-fig\d+[a-z]?)`\)\s*\|\s*([^|]*?)\s*\|", line)
+        if m:
+            found.setdefault(m[1], (m[2], *section))
     return found
 
 
@@ -504,7 +511,7 @@ class FiguresDirective(SphinxDirective):
         paper = self.arguments[0].strip()
         statements = _statements(list(self.content))
         srcdir = Path(self.env.srcdir)
-        notes = notes_headings(srcdir)
+        notes = notes_verdicts(srcdir)
         figs = [f for f in available().values() if f.paper.startswith(paper)]
         for name in statements:
             if name not in {f.name for f in figs}:
@@ -516,7 +523,7 @@ class FiguresDirective(SphinxDirective):
         # returns the rest, so everything here sits under a heading (or it would end the page).
         lines = ["## Overview", "", "| figure | paper | status | ours |", "|---|---|---|---|"]
         for f in figs:
-            status = "differs" if f.name in notes else "faithful"
+            status = notes[f.name][0] if f.name in notes else "new" if paper == "new" else "—"
             where = f.paper.removeprefix(paper).strip(", ")
             lines.append(f"| [`{f.name}`](#fig-{f.name}) | {where} | {status} | {f.summary} |")
         lines.append("")
@@ -546,7 +553,7 @@ class FiguresDirective(SphinxDirective):
             lines += ["::::{container} qm-figure-text", ""]
             statement = statements.get(f.name)
             lines += [
-                f"**The paper.** {statement}"
+                f"**{'What it shows' if paper == 'new' else 'The paper'}.** {statement}"
                 if statement
                 else "**The paper.** (statement not summarised yet)",
                 "",
@@ -554,10 +561,16 @@ class FiguresDirective(SphinxDirective):
                 "",
             ]
             if f.name in notes:
-                heading, anchor = notes[f.name]
-                lines += [f"**Status: differs.** See [{heading}](../paper-notes.md#{anchor}).", ""]
+                verdict, heading, anchor = notes[f.name]
+                lines += [
+                    f"**Status: {verdict}.** The evidence: "
+                    f"[{heading}](../paper-notes.md#{anchor}).",
+                    "",
+                ]
+            elif paper == "new":
+                lines += ["**Status: new.** Not a figure of either paper.", ""]
             else:
-                lines += ["**Status: faithful.** It shows what the paper's text says.", ""]
+                lines += ["**Status:** not assessed in the paper notes yet.", ""]
             lines += [
                 "::::",
                 ":::",

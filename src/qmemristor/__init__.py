@@ -5,6 +5,6 @@ in the subpackages (``qmemristor.memristor``, ``qmemristor.analysis``, ...).
 """
 
 from ._version import __version__
-from .errors import DataFileError, ParameterError
+from .errors import DataFileError, NumericalError, ParameterError
 
-__all__ = ["DataFileError", "ParameterError", "__version__"]
+__all__ = ["DataFileError", "NumericalError", "ParameterError", "__version__"]

@@ -8,14 +8,22 @@ from __future__ import annotations
 
 import math
 from numbers import Real
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+    from numpy.typing import NDArray
 
 __all__ = [
     "DataFileError",
+    "NumericalError",
     "ParameterError",
+    "ResourceLimitError",
     "check_finite",
     "check_nonnegative",
     "check_positive",
     "check_range",
+    "check_time_grid",
 ]
 
 
@@ -25,6 +33,20 @@ class ParameterError(ValueError):
 
 class DataFileError(ValueError):
     """A data file that is missing, corrupt, or not one this project wrote."""
+
+
+class NumericalError(ValueError):
+    """A computation that could not reach the accuracy asked for (a solver gave up, a result
+    left the representable range).  Reported like bad input: the remedy is another input
+    (tolerances, step limits, parameters), not a bug fix."""
+
+
+class ResourceLimitError(ParameterError):
+    """A run whose estimated memory or work is beyond the budget (:mod:`qmemristor.limits`).
+
+    Raised before anything is allocated or integrated; the message names the estimate, the
+    budget and the remedy.
+    """
 
 
 def check_finite(name: str, value: object) -> float:
@@ -67,3 +89,35 @@ def check_range(
         span = span or f"[{lo:g}, {hi:g}{')' if hi_open else ']'}"
         raise ParameterError(f"{name} must be in {span} (got {x:g})")
     return x
+
+
+def check_time_grid(
+    t: object,
+    *,
+    name: str = "t",
+    min_size: int = 1,
+    uniform: bool = False,
+    rtol: float = 1e-9,
+) -> NDArray[np.float64]:
+    """``t`` as a 1-D float array: finite, strictly increasing, at least ``min_size`` long.
+
+    With ``uniform`` every step must equal the first within ``rtol`` relative (grids built as
+    ``arange(n) * dt`` differ from exact multiples by round-off only).  One check for every
+    module that integrates or differentiates on a time grid.
+    """
+    import numpy as np
+
+    try:
+        arr = np.asarray(t, dtype=float)
+    except (TypeError, ValueError):
+        raise ParameterError(f"{name} must be a 1-D array of times") from None
+    if arr.ndim != 1 or arr.size < min_size:
+        raise ParameterError(f"{name} must be a 1-D grid of at least {min_size} time(s)")
+    if not np.all(np.isfinite(arr)):
+        raise ParameterError(f"{name} must hold finite times")
+    steps = np.diff(arr)
+    if np.any(steps <= 0):
+        raise ParameterError(f"{name} must be strictly increasing")
+    if uniform and steps.size and np.max(np.abs(steps - steps[0])) > rtol * abs(steps[0]):
+        raise ParameterError(f"{name} must be a uniform grid (equal steps)")
+    return arr

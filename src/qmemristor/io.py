@@ -1,11 +1,13 @@
 """Data files and their provenance: xarray ↔ netCDF, PNG, attributes with parameters and version.
 
-Every file is written to a temporary name in the target folder and renamed into place, so an
-interrupted or failed write never leaves a half-written file under the final name.
+Every file is written to a temporary name in the folder of the resolved target (symlinks
+followed) and renamed into place, so an interrupted or failed write never leaves a
+half-written file under the final name; a full device is one ``OSError`` line.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import math
 import os
@@ -24,6 +26,7 @@ from .errors import DataFileError
 
 __all__ = [
     "atomic_path",
+    "check_output_file",
     "check_writable_dir",
     "create_zarr_group",
     "json_attrs",
@@ -31,6 +34,7 @@ __all__ = [
     "provenance_attrs",
     "read_netcdf",
     "read_zarr_array",
+    "resolve_target",
     "sanitize_attrs",
     "write_netcdf",
     "write_png",
@@ -93,34 +97,129 @@ def provenance_attrs(params: Mapping[str, Any], *, seed: int | None = None) -> d
     return out
 
 
+#: Free space below which a failed write is reported as a full device (HDF5 reports a full
+#: disk only as "NetCDF: HDF error"; a disk that filled up during the write has ~0 left).
+_FULL_DEVICE_BYTES = 1 << 20
+
+
+def resolve_target(path: str | os.PathLike[str]) -> Path:
+    """The file a write to ``path`` really creates: ``~`` expanded, symlinks followed.
+
+    A symlink (also a dangling one, or a chain) is followed to the path it names, so the
+    temporary file is built in *that* folder and renamed onto it (never across devices, and
+    never in ``/`` for a dangling relative link); the link itself is left in place.
+    """
+    return Path(os.path.realpath(Path(path).expanduser()))
+
+
+def _name_max(folder: Path) -> int:
+    try:
+        return int(os.pathconf(folder, "PC_NAME_MAX"))
+    except (OSError, ValueError, AttributeError):  # pragma: no cover - non-POSIX
+        return 255
+
+
+def _short_name(name: str, suffix: str, limit: int) -> str:
+    """``.{name}{suffix}`` cut to at most ``limit`` bytes (UTF-8), keeping the suffix."""
+    room = limit - 1 - len(suffix.encode())
+    head = name.encode()[:room].decode(errors="ignore")
+    return f".{head}{suffix}"
+
+
 def check_writable_dir(path: str | os.PathLike[str]) -> Path:
-    """Return the parent folder of ``path``, or raise ``OSError`` with a one-line reason."""
-    parent = Path(path).expanduser().resolve().parent
+    """Return the folder in which ``path`` (symlinks followed) will be written, or raise
+    ``OSError`` with a one-line reason.  Existing targets (e.g. a store to resume) are allowed.
+    """
+    target = resolve_target(path)
+    parent = target.parent
+    plain = Path(os.path.abspath(Path(path).expanduser()))
+    link = f" (a link to {target})" if target != plain else ""
     if not parent.is_dir():
-        raise OSError(f"cannot write {path}: folder {parent} does not exist")
+        raise OSError(f"cannot write {path}{link}: folder {parent} does not exist")
     # Probe with a real file: permission bits say nothing for root, and read-only mounts
-    # (or sysfs) refuse writes that os.access() allows.
-    probe = parent / f".{Path(path).name}.{os.getpid()}.{secrets.token_hex(4)}.probe"
+    # (or sysfs) refuse writes that os.access() allows.  The probe's name is short and fixed
+    # in length, so a legal long target name does not make it too long.
+    probe = parent / f".qmemristor-probe-{os.getpid()}-{secrets.token_hex(4)}"
     try:
         probe.touch(exist_ok=False)
         probe.unlink()
     except OSError as exc:
         raise OSError(
-            f"cannot write {path}: folder {parent} is not writable ({exc.strerror or exc})"
+            f"cannot write {path}{link}: folder {parent} is not writable ({exc.strerror or exc})"
         ) from None
     return parent
 
 
+def check_output_file(path: str | os.PathLike[str]) -> Path:
+    """Check, before any work, that a data file can be written at ``path``; return the
+    resolved target.
+
+    Refused with one line: a missing or unwritable folder, a name longer than the file system
+    allows, and a target that exists but is not a regular file (a folder, a device: replacing
+    it would destroy it).
+    """
+    parent = check_writable_dir(path)
+    target = resolve_target(path)
+    size = len(target.name.encode())
+    if size > _name_max(parent):
+        raise OSError(
+            f"cannot write {path}: the file name is {size} bytes, longer than the "
+            f"{_name_max(parent)} the file system allows"
+        )
+    if target.exists() and not target.is_file():
+        kind = "a folder" if target.is_dir() else "not a regular file"
+        raise OSError(f"cannot write {path}: {target} is {kind}")
+    return target
+
+
+def _device_full(folder: Path) -> bool:
+    try:
+        return shutil.disk_usage(folder).free < _FULL_DEVICE_BYTES
+    except OSError:  # pragma: no cover
+        return False
+
+
+def _write_error(exc: BaseException, target: Path, parent: Path) -> OSError | None:
+    """The one-line ``OSError`` for a failed write, or None for a failure that is not I/O."""
+    chain: list[BaseException] = []
+    e: BaseException | None = exc
+    while e is not None and len(chain) < 10:
+        chain.append(e)
+        e = e.__cause__ or e.__context__
+    codes = {getattr(e, "errno", None) for e in chain}
+    if codes & {errno.ENOSPC, errno.EDQUOT} or _device_full(parent):
+        return OSError(f"no space left on device writing {target}")
+    os_err = next((e for e in chain if isinstance(e, OSError) and e.strerror), None)
+    if os_err is not None:
+        return OSError(f"cannot write {target}: {os_err.strerror}")
+    return None
+
+
 @contextmanager
 def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; rename it onto ``path`` only on success."""
-    target = Path(path).expanduser()
-    parent = check_writable_dir(target)
+    """Yield a temporary path beside the resolved ``path``; rename it onto it only on success.
+
+    The temporary name lives in the folder of the resolved target (:func:`resolve_target`),
+    so the final :func:`os.replace` is atomic and never crosses devices.  A failure of the
+    writer because the device is full (or any other I/O error) becomes one ``OSError`` line
+    naming the target; the temporary file is removed.
+    """
+    target = resolve_target(path)
+    parent = check_writable_dir(path)
+    if target.is_dir() and target.suffix != ".zarr":
+        raise OSError(f"cannot write {path}: {target} is a folder")
     # not mkstemp: the writer creates the file, so it gets the user's usual permissions
-    tmp_path = parent / f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    suffix = f".{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    tmp_path = parent / _short_name(target.name, suffix, _name_max(parent))
     try:
-        yield tmp_path
-        os.replace(tmp_path, target)
+        try:
+            yield tmp_path
+            os.replace(tmp_path, target)
+        except Exception as exc:
+            err = _write_error(exc, target, parent)  # before the cleanup frees the space
+            if err is None:
+                raise
+            raise err from exc
     finally:
         if tmp_path.is_dir():
             shutil.rmtree(tmp_path, ignore_errors=True)
@@ -129,7 +228,11 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
 
 
 def write_netcdf(ds: Any, path: str | os.PathLike[str]) -> Path:
-    """Write an ``xarray.Dataset`` to netCDF-4 atomically; return the final path."""
+    """Write an ``xarray.Dataset`` to netCDF-4 atomically; return the final path.
+
+    The file is written beside the resolved target (symlinks followed) and renamed onto it;
+    a full device is reported as ``OSError("no space left on device writing …")``.
+    """
     target = Path(path).expanduser()
     with atomic_path(target) as tmp:
         ds.to_netcdf(tmp, engine="netcdf4")

@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import ParameterError
+from .errors import ParameterError, check_finite
 
 __all__ = [
     "AER_METHODS",
@@ -35,9 +35,11 @@ __all__ = [
     "LAYOUT_NAMES",
     "MAX_SEED",
     "MAX_SHOTS",
+    "ODE_METHODS",
     "STRATEGIES",
     "Execution",
     "Mitigation",
+    "SolverOptions",
     "backend_label",
 ]
 
@@ -413,3 +415,65 @@ class Execution:
             out["pass_manager"] = type(self.pass_manager).__name__
         out["mitigation"] = str(self.mitigation)
         return out
+
+
+#: Integrators of :func:`qmemristor.solvers.solve_ode`: SciPy's ``solve_ivp`` methods and
+#: ``"odeint"`` (ODEPACK's LSODA through ``scipy.integrate.odeint``, whose step loop runs in
+#: Fortran: several times faster than ``solve_ivp`` for small systems).
+ODE_METHODS = ("DOP853", "RK45", "RK23", "Radau", "BDF", "LSODA", "odeint")
+#: Methods that use a Jacobian when the model supplies one.
+IMPLICIT_METHODS = ("Radau", "BDF", "LSODA", "odeint")
+#: Sane tolerance range: below 1e-14 the requested accuracy is beneath double-precision
+#: round-off of O(1) states (the solvers then stall or warn); above 1e-1 the "solution" has no
+#: significant digit, which is a wrong answer rather than a fast one.
+RTOL_RANGE = (1e-14, 1e-1)
+
+
+@dataclass(frozen=True)
+class SolverOptions:
+    """How an ODE is integrated by :func:`qmemristor.solvers.solve_ode` (one SciPy path).
+
+    Attributes
+    ----------
+    method : str
+        One of :data:`ODE_METHODS`.
+    rtol : float
+        Relative tolerance, in :data:`RTOL_RANGE`.
+    atol : float
+        Absolute tolerance, > 0 and ≤ 1.
+    max_step : float
+        Longest step (time units of the model), > 0; ``inf`` lets the method choose.  A feature
+        of the vector field narrower than a step (a pulse of Γ(t), say) can be stepped over:
+        give a ``max_step`` below half its width.
+    max_steps : int
+        Step budget of ``odeint`` (``mxstep``); the ``solve_ivp`` methods have none.
+    """
+
+    method: str = "DOP853"
+    rtol: float = 1e-8
+    atol: float = 1e-10
+    max_step: float = math.inf
+    max_steps: int = 100_000
+
+    def __post_init__(self) -> None:
+        if self.method not in ODE_METHODS:
+            raise ParameterError(
+                f"unknown method {self.method!r}; choose one of: {', '.join(ODE_METHODS)}"
+            )
+        lo, hi = RTOL_RANGE
+        rtol = check_finite("rtol", self.rtol)
+        if not lo <= rtol <= hi:
+            raise ParameterError(f"rtol must be in [{lo:g}, {hi:g}] (got {rtol:g})")
+        atol = check_finite("atol", self.atol)
+        if not 0 < atol <= 1:
+            raise ParameterError(f"atol must be in (0, 1] (got {atol:g})")
+        if not (isinstance(self.max_step, int | float) and self.max_step > 0):
+            raise ParameterError(f"max_step must be > 0 (got {self.max_step!r})")
+        _check_int("max_steps", self.max_steps, 1, 10**9)
+        object.__setattr__(self, "rtol", rtol)
+        object.__setattr__(self, "atol", atol)
+        object.__setattr__(self, "max_step", float(self.max_step))
+
+    def replace(self, **changes: Any) -> SolverOptions:
+        """A validated copy with some fields changed."""
+        return replace(self, **changes)

@@ -12,10 +12,12 @@ from qmemristor.analysis import (
     classify_regime,
     dominant_frequency,
     power_spectrum,
+    refined_extremes,
     regime_diagnostics,
     span,
     stationary_part,
     upcrossing_times,
+    windows_settled,
     zero_crossing_frequency,
 )
 from qmemristor.errors import ParameterError
@@ -249,3 +251,63 @@ def test_regime_input_validation():
         classify_regime(t, np.sin(t), limit_fraction=2.0)
     with pytest.raises(ParameterError, match="time axis last"):
         dominant_frequency(t, np.sin(t)[:50])
+
+
+def test_rest_impossible_turns_a_decaying_verdict_into_an_oscillation():
+    # a cycle r∞ = 0.1 approached from r0 = 0.3 (μ = 0.01, a = −1) is still decaying in the
+    # window; told that no equilibrium is stable, the verdict cannot be "steady"
+    t, v = hopf_trajectory(-0.02, -1.0, 0.1, 600.0)  # a real spiral to rest: stays steady
+    d = regime_diagnostics(t, v)
+    assert d.regime == "steady" and d.reason == "decaying"
+    d = regime_diagnostics(t, v, rest_possible=False)
+    assert d.regime == "oscillation" and d.reason == "no_stable_rest"
+    # a flat record stays steady (it sits at an equilibrium, stable or not), batched flags
+    flat = np.full_like(t, 2.0)
+    d = regime_diagnostics(t, np.stack([v, flat]), rest_possible=[False, False])
+    np.testing.assert_array_equal(d.regime, ["oscillation", "steady"])
+    np.testing.assert_array_equal(d.reason, ["no_stable_rest", "flat"])
+
+
+@pytest.mark.parametrize("phase", [0.0, 0.3, 1.1, 2.9])
+def test_refined_extremes_of_a_sampled_sinusoid(phase):
+    # one period sampled with ω dt = 0.07: the extreme sample misses the peak by up to
+    # A(ω dt)²/8 ≈ 1.2e-4 (A = 0.2); the parabola through three samples leaves the Taylor
+    # remainder of cos, ~A(ω dt)⁴/30 ≈ 2e-7
+    t = np.arange(0, 0.9, 0.01)
+    v = 1.5 + 0.2 * np.cos(7.0 * t + phase + 3.0)
+    lo, hi = refined_extremes(v)
+    err = max(abs(hi - 1.7), abs(lo - 1.3))
+    assert err < 2e-7
+    assert max(abs(v.max() - 1.7), abs(v.min() - 1.3)) > 50 * err  # the raw samples are coarser
+    # at the record's end the end sample is the extreme (no refinement); batched
+    ramp = np.linspace(0.0, 1.0, 50)
+    lo, hi = refined_extremes(np.stack([ramp, -ramp]))
+    np.testing.assert_array_equal(lo, [0.0, -1.0])
+    np.testing.assert_array_equal(hi, [1.0, 0.0])
+
+
+def test_windows_settled_on_stationary_drifting_and_geometric_sequences():
+    const_hi, const_lo = np.full(3, 1.1), np.full(3, 0.9)
+    assert windows_settled(const_hi, const_lo)
+    # a drift of 1e-4 per window is within 1e-7 + 1e-3·0.2 ≈ 2e-4: settled
+    drift = 1e-4 * np.arange(3)
+    assert windows_settled(const_hi + drift, const_lo + drift)
+    # ... unless the windows are short against the relaxation (drift factor 3 → 3e-4 > 2e-4)
+    assert not windows_settled(const_hi + drift, const_lo + drift, drift_factor=3.0)
+    # a geometric approach: the older difference must pass too
+    hi = 1.1 + np.array([1e-3, 1e-4, 1e-5])
+    assert not windows_settled(hi, const_lo)
+    assert windows_settled(np.append(hi, 1.1 + 1e-6)[1:], const_lo)
+    # a decaying spiral (span shrinking e² per window; its extremes ±s/2) settles once the
+    # older difference (1 − e^{−2}) s_{k−2}/2 is ≤ atol + rtol s_k: s_{k−2} ≤ 2.3e-7
+    spans = 1e-3 * np.exp(-2.0 * np.arange(14))
+    ok = [windows_settled(spans[k - 2 : k + 1] / 2, -spans[k - 2 : k + 1] / 2)
+          for k in range(2, 14)]  # fmt: skip
+    first = 2 + ok.index(True)
+    assert spans[first - 2] <= 2.32e-7 < spans[first - 3]
+    assert spans[first] < 5e-9  # reported as flat
+    # batched; validation
+    both = windows_settled(np.stack([const_hi, hi]), np.stack([const_lo, const_lo]))
+    np.testing.assert_array_equal(both, [True, False])
+    with pytest.raises(ParameterError, match="K ≥ 3"):
+        windows_settled([1.0, 1.0], [0.0, 0.0])

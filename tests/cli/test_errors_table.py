@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
+import shutil
+import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -62,6 +65,12 @@ def places(tmp_path):
     xr.Dataset({"a": ("x", np.arange(3.0))}).to_zarr(foreign, zarr_format=3, consolidated=False)
     notzarr = tmp_path / "notzarr.zarr"
     notzarr.write_text("x")
+    dirout = tmp_path / "d.nc"
+    dirout.mkdir()
+    dangling = tmp_path / "dangling.nc"
+    dangling.symlink_to(tmp_path / "nowhere" / "x.nc")
+    devnull = tmp_path / "null.nc"
+    devnull.symlink_to("/dev/null")
     yield {
         "missing": str(tmp_path / "missing"),
         "readonly": str(readonly),
@@ -70,6 +79,10 @@ def places(tmp_path):
         "corrupt": str(corrupt),
         "foreign": str(foreign),
         "notzarr": str(notzarr),
+        "dirout": str(dirout),
+        "dangling": str(dangling),
+        "devnull": str(devnull),
+        "longname": str(fresh / ("a" * 260 + ".nc")),
     }
     (tmp_path / "readonly").chmod(0o755)
 
@@ -84,8 +97,28 @@ def snapshot(*roots: str) -> dict[str, bytes]:
     return files
 
 
+@pytest.fixture
+def full_device(tmp_path):
+    """A 1 MiB tmpfs (needs root and mount); the row is skipped where it cannot be made."""
+    mnt = tmp_path / "full"
+    mnt.mkdir()
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("mounting a small tmpfs needs root")
+    made = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mnt)], capture_output=True
+    )
+    if made.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here ({made.stderr.decode().strip()})")
+    try:
+        yield mnt
+    finally:
+        subprocess.run(["umount", str(mnt)], check=False)
+
+
 @pytest.mark.parametrize(("command", "what", "args", "message"), ROWS, ids=[r[1] for r in ROWS])
-def test_row(cli, places, command, what, args, message):
+def test_row(cli, places, request, command, what, args, message):
+    if "{full}" in args:
+        places = {**places, "full": str(request.getfixturevalue("full_device"))}
     argv = [a.format(**places) for a in shlex.split(args)]
     stores = snapshot(places["corrupt"], places["foreign"], places["notzarr"])
     assert " ".join(argv[: len(command.split())]) == command, "row is filed under its command"
@@ -97,6 +130,9 @@ def test_row(cli, places, command, what, args, message):
     pos = 0
     for frag in fragments:
         pos = line.index(frag, pos) + len(frag)
-    # nothing half-written: the fresh folder stays empty, the given stores stay as they were
+    # nothing half-written: the fresh folder (and the full device) stay empty, the given
+    # stores stay as they were
     assert not any(Path(places["tmp"]).iterdir())
+    if "full" in places:
+        assert not any(Path(places["full"]).iterdir())
     assert snapshot(places["corrupt"], places["foreign"], places["notzarr"]) == stores

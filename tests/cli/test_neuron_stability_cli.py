@@ -54,29 +54,54 @@ def test_hopf_human_output_and_empty_window(cli):
 
 
 def test_simulate_json_matches_the_library(cli, tmp_path):
+    """Default protocol (stationary) and method (odeint): the same numbers as the library."""
     out = tmp_path / "traj.nc"
     args = ["--r-m", "5", "--v-in", "1.73", "--gamma", "0.1", "--alpha", "1", "--z-t", "1"]
-    res = cli("neuron", "simulate", *args, "--t-end", "200", "--out", str(out), "--json")
+    res = cli("neuron", "simulate", *args, "--out", str(out), "--json")
     assert res.code == 0, res.err
     data = res.json()
-    assert {"regime", "span", "frequency", "V_mean"} <= set(data)
-    ref = simulate(P.replace(v_in=1.73), 200.0).summary
+    assert {"regime", "span", "frequency", "V_mean", "status", "protocol", "window"} <= set(data)
+    sim = simulate(P.replace(v_in=1.73), method="odeint")
+    ref = sim.summary
     assert data["regime"] == ref.regime == "oscillation"
+    assert data["status"] == ref.status == "ok" and data["protocol"] == "stationary"
     assert data["span"] == ref.span and data["frequency"] == ref.frequency
     assert data["V_mean"] == ref.V_mean
+    assert data["window"] == [ref.t_start, ref.t_end]
     ds = read_netcdf(out)
-    assert ds.t.size == 20001 and ds.attrs["method"] == "DOP853"
+    assert ds.t.size == sim.dataset.t.size and ds.attrs["method"] == "odeint"
+    assert ds.attrs["protocol"] == "stationary" and ds.attrs["summary_status"] == "ok"
     np.testing.assert_allclose(ds.attrs["summary_span"], ref.span)
 
 
+def test_simulate_paper_protocol_keeps_the_fixed_duration(cli, tmp_path):
+    out = tmp_path / "traj.nc"
+    args = ["--v-in", "1.73", "--protocol", "paper", "--t-end", "200", "--method", "DOP853"]
+    res = cli("neuron", "simulate", *args, "--out", str(out), "--json")
+    assert res.code == 0, res.err
+    data = res.json()
+    ref = simulate(P.replace(v_in=1.73), 200.0, protocol="paper").summary
+    assert data["span"] == ref.span and data["window"] == [100.0, 200.0]
+    assert data["protocol"] == "paper" and data["status"] == "ok"
+    assert read_netcdf(out).t.size == 20001
+
+
 def test_simulate_steady_frequency_is_null(cli):
-    res = cli(
-        "neuron", "simulate", "--v-in", "0.1", "--t-end", "200", "--method", "odeint", "--json"
-    )
+    res = cli("neuron", "simulate", "--v-in", "0.1", "--json")
     assert res.code == 0, res.err
     data = res.json()
     assert data["regime"] == "steady" and data["frequency"] is None
-    assert data["span"] < 1e-6
+    assert data["span"] < 1e-6 and data["status"] == "ok"
+
+
+def test_simulate_reports_a_run_that_did_not_settle(cli):
+    # V_in = 0.23 grows at σ = 0.0023: with a cap of 600 it cannot settle (the old default)
+    res = cli("neuron", "simulate", "--t-end", "600", "--json")
+    assert res.code == 0, res.err
+    data = res.json()
+    assert data["status"] == "not_settled" and data["window"][1] == pytest.approx(600.0)
+    human = cli("neuron", "simulate", "--t-end", "600")
+    assert "NOT settled" in human.err
 
 
 def test_continue_json_and_netcdf(cli, tmp_path):
@@ -145,7 +170,12 @@ def test_continue_in_another_parameter_with_reversed_window(cli):
         (["simulate", "--alpha", "2.5"], "alpha must be in [0, 2]"),
         (["simulate", "--z-t", "-1"], "z_t must be in [0, 1]"),
         (["simulate", "--v-in", "nan"], "v_in must be finite"),
-        (["simulate", "--t-end", "10", "--transient", "20"], "transient must be < t_end"),
+        (
+            ["simulate", "--protocol", "paper", "--t-end", "10", "--transient", "20"],
+            "transient must be < t_end",
+        ),
+        (["simulate", "--transient", "5"], "--transient applies to --protocol paper only"),
+        (["simulate", "--protocol", "fixed"], "--protocol"),
         (["simulate", "--method", "Euler"], "--method"),
         (["simulate", "--out", "x.csv"], "--out must end in .nc"),
         (

@@ -11,7 +11,9 @@ from qmemristor.neuron import NeuronParams
 from qmemristor.sweeps import make_sweep, run_sweep
 from tests.helpers import assert_one_line_error, run_subprocess
 
-BASE = ["neuron", "sweep", "--v-in", "2", "--r-m", "6", "--t-end", "60", "--dt-out", "0.1"]
+# the store, export and executor mechanics on the cheap paper protocol (fixed t_end = 60)
+PAPER = ["--protocol", "paper", "--t-end", "60", "--dt-out", "0.1"]
+BASE = ["neuron", "sweep", "--v-in", "2", "--r-m", "6", *PAPER]
 AXES = ["--x", "gamma=0.1:0.9:3", "--y", "z_t=0.5:1:2"]
 
 
@@ -20,13 +22,16 @@ def test_json_summary_store_and_netcdf(cli, tmp_path):
     res = cli(*BASE, *AXES, "--out", str(out), "--netcdf", str(nc), "--json")
     assert res.code == 0, res.err
     summary = res.json()
-    assert list(summary) == ["points", "failed", "elapsed_s", "out"]
+    assert list(summary) == ["points", "failed", "not_settled", "elapsed_s", "out"]
     assert summary["points"] == 6 and summary["failed"] == 0 and summary["out"] == str(out)
+    assert summary["not_settled"] == 0
     assert summary["elapsed_s"] > 0
     assert res.err == ""  # no progress bar with --json
     ds = read_netcdf(nc)
     assert ds.span.dims == ("gamma", "z_t")
-    assert set(ds.data_vars) == {"span", "frequency", "regime", "V_mean", "status"}
+    assert set(ds.data_vars) == {
+        "span", "frequency", "regime", "V_mean", "status", "t_reached", "tau"
+    }  # fmt: skip
     np.testing.assert_allclose(ds.gamma, [0.1, 0.5, 0.9])
     assert ds.attrs["v_in"] == 2.0 and ds.attrs["r_m"] == 6.0 and ds.attrs["t_end"] == 60.0
     assert ds.attrs["alpha"] == NeuronParams().alpha  # defaults of the other parameters
@@ -34,7 +39,7 @@ def test_json_summary_store_and_netcdf(cli, tmp_path):
     # the library with the same specification gives the same numbers
     spec = make_sweep(
         "neuron", ["gamma=0.1:0.9:3", "z_t=0.5:1:2"], fixed={"v_in": 2, "r_m": 6},
-        options={"t_end": 60.0, "dt_out": 0.1},
+        options={"protocol": "paper", "t_end": 60.0, "dt_out": 0.1},
     )  # fmt: skip
     lib = run_sweep(spec)
     for k in ("span", "V_mean", "regime", "status"):
@@ -55,6 +60,40 @@ def test_one_axis_human_summary_and_rest_start(cli, tmp_path):
         # α = 0 from rest: Z never relaxes and V settles at the equilibrium of the drifted Z
         # (a line of equilibria), so the span vanishes; α = 1, 2 oscillate (Γ = 0.3 < Γ_H)
         assert ds.span.values[0] < 1e-6 and (ds.span.values[1:] > 1e-2).all()
+
+
+def test_stationary_protocol_counts_points_that_did_not_settle(cli, tmp_path):
+    """Default protocol: Γ = 0.01 at α = 0.1 needs t ≈ 26000 to settle (τ = 1/(αΓ) = 1000),
+    Γ = 1 settles at t = 400; with a hard cap of 3000 the first is flagged, not dropped."""
+    nc = tmp_path / "s.nc"
+    store = str(tmp_path / "s.zarr")
+    args = ["neuron", "sweep", "--v-in", "2", "--r-m", "6", "--alpha", "0.1",
+            "--x", "gamma=0.01:1:2", "--t-end", "3000", "--out", store]  # fmt: skip
+    res = cli(*args, "--netcdf", str(nc), "--json")
+    assert res.code == 0, res.err
+    summary = res.json()
+    assert summary["failed"] == 0 and summary["not_settled"] == 1
+    ds = read_netcdf(nc)
+    np.testing.assert_array_equal(ds.status.values, [5, 0])
+    assert np.isfinite(ds.span.values).all() and ds.span.values[1] < 1e-6
+    np.testing.assert_allclose(ds.t_reached.values, [3000.0, 400.0])
+    np.testing.assert_allclose(ds.tau.values[0], 1000.0)
+    assert ds.attrs["protocol"] == "stationary" and ds.attrs["t_end"] == 3000.0
+    # every code is described in the dataset
+    assert "5: not_settled" in ds.status.attrs["flag_descriptions"]
+    assert ds.status.attrs["flag_meanings"].split()[5] == "not_settled"
+    assert "oscillation" in ds.regime.attrs["flag_descriptions"]
+    human = cli(*args)  # the finished store is read back
+    assert "1 not settled" in human.err
+
+
+def test_help_states_the_measured_accuracy(cli):
+    from qmemristor.sweeps.neuron import ACCURACY
+
+    res = cli("neuron", "sweep", "--help")
+    assert res.code == 0
+    assert f"{ACCURACY['span_error']:.1e}" in res.out  # one token: never wrapped
+    assert "--protocol" in res.out
 
 
 def test_scheduler_option_uses_a_running_cluster(cli, tmp_path):
@@ -89,7 +128,9 @@ def test_scheduler_option_uses_a_running_cluster(cli, tmp_path):
     ],
 )
 def test_bad_input_is_one_line(cli, tmp_path, args, fragment):
-    res = cli(*BASE, *args, "--out", str(tmp_path / "x.zarr"))
+    # an option of BASE that the case sets is dropped (a repeated option is an error)
+    base = [a for i, a in enumerate(BASE) if a not in args and BASE[i - 1] not in args]
+    res = cli(*base, *args, "--out", str(tmp_path / "x.zarr"))
     assert_one_line_error(res, fragment)
     assert not (tmp_path / "x.zarr").exists()  # nothing was created
 

@@ -1,40 +1,51 @@
-"""Paper N, Fig. 6 (quick): span maps whose self-oscillation region is the linear-stability one."""
+"""Paper N, Fig. 6 (quick): stationary span maps whose self-oscillation region is the
+linear-stability one, with the points that could not settle flagged."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from qmemristor.figures import FigureConfig, get
+from qmemristor.figures._notes import notes_of
 from qmemristor.neuron import NeuronParams, equilibria
+from qmemristor.sweeps.batch import NOT_SETTLED
 
 
 def test_fig6_maps_agree_with_linear_stability():
     fig, ds = get("neuron-fig6").make(FigureConfig(quick=True))
     assert len([ax for ax in fig.axes if ax.get_label() != "<colorbar>"]) == 2
-    t_end = ds.attrs["t_end"]
     assert ds.attrs["v_in"] == 2.0 and ds.attrs["r_m"] == 6.0
+    assert ds.attrs["protocol"] == "stationary" and ds.attrs["t_end"] == 6000.0
+    assert notes_of(fig)  # the map differs from the paper's fixed-t_end protocol, and says so
     for tag, other in (("a", "z_t"), ("b", "alpha")):
         span = ds[f"span_{tag}"].values
         regime = ds[f"regime_{tag}"].values
+        status = ds[f"status_{tag}"].values
         ind = ds[f"hopf_indicator_{tag}"].values
-        assert (ds[f"status_{tag}"].values == 0).all()
-        g, o = np.meshgrid(ds.gamma.values, ds[other].values, indexing="ij")
-        alpha = o if other == "alpha" else 1.0
-        # Independent oracle: the Jacobian's eigenvalues at the equilibrium.  Compared where
-        # the slowest relaxation (rates Γ and αΓ) allows ≥ 10 e-folds within t_end and the
-        # pair is ≥ 0.02 from the imaginary axis (closer, the record cannot decide).
-        settled = (np.minimum(g, alpha * g) * t_end >= 10) & (np.abs(ind) > 0.02)
-        assert settled.sum() >= 100
+        _, o = np.meshgrid(ds.gamma.values, ds[other].values, indexing="ij")
+        # no integration failed; only slow points (τ ≥ 250: the quick cap 6000 < 24τ) did not
+        # settle, and they keep their last window's (finite) span
+        assert np.isin(status, (0, NOT_SETTLED)).all()
+        late = status == NOT_SETTLED
+        assert (ds[f"tau_{tag}"].values[late] >= 250).all()
+        assert np.isfinite(span[late]).all()
+        # Independent oracle: the Jacobian's eigenvalues at the equilibrium.  Every settled
+        # point (α = 0 aside: there Z does not relax and the run leaves along the line of
+        # equilibria (0, 0, Z, V*(Z)) to a stable one) has the regime linear stability says,
+        # however slow its relaxation — no margin in Γ·t_end is needed any more.
+        settled = (status == 0) & (o != 0.0 if other == "alpha" else True)
+        assert settled.sum() >= 135  # of 154 (panel b: 14 at α = 0, 2 not settled)
+        assert np.nanmin(np.abs(ind[settled])) > 1e-3  # no point sits on the boundary
         np.testing.assert_array_equal(regime[settled], (ind[settled] > 0).astype(int))
-        # a spiral decaying at |Re λ| ≥ 0.05 is below e^{−0.05·300} ≈ 3e-7 in the window
-        assert (span[settled & (ind < -0.05)] < 1e-6).all()
+        # a settled spiral is flat (it settles only once its span is ≲ 5e-9 + noise ~10 atol);
+        # a settled cycle is well above that
+        assert (span[settled & (ind < 0)] < 1e-6).all()
         assert (span[settled & (ind > 0)] > 1e-3).all()
         freq = ds[f"frequency_{tag}"].values
         assert np.isnan(freq[regime == 0]).all()
         # near the Hopf pair the cycle's frequency is close to Ω = 7 (|Im λ| = 7.0–7.4 here)
         assert (np.abs(freq[settled & (ind > 0)] - 7.2) < 0.5).all()
-    # α = 0: Z does not relax, (0, 0, Z, V*(Z)) is a line of equilibria and the rest state
-    # drifts to a stable one, so there is no self-oscillation however small Γ is
+    # α = 0: no self-oscillation survives, however small Γ is
     assert (ds.regime_b.sel(alpha=0.0).values == 0).all()
     # V_mean of steady points is the equilibrium voltage (SPEC §N3 root, independent code)
     zt = float(ds.z_t[3])

@@ -5,12 +5,17 @@ from __future__ import annotations
 import numpy as np
 
 from qmemristor.figures import FigureConfig, get
+from qmemristor.figures._notes import notes_of
 from qmemristor.neuron import NeuronParams, equilibrium_input, fij, fold_points, primary_cusp
 
 
 def test_fig2_data():
     fig, ds = get("neuron-fig2").make(FigureConfig(quick=True))
     assert len([ax for ax in fig.axes if ax.get_label() != "<colorbar>"]) == 4
+    # the paper's letters: its panel a (surface and ramp) is drawn in two axes
+    labels = sorted(t.get_text() for ax in fig.axes for t in ax.texts if t.get_text()[:1] == "(")
+    assert labels == ["(a)", "(a)", "(b)", "(c)"]
+    assert not notes_of(fig)
     p8 = NeuronParams(r_m=8.0, z_t=1.0, gamma=1.0)
     folds = fold_points(p8)
     np.testing.assert_allclose(ds.folds8_V, [f.V for f in folds])
@@ -44,6 +49,7 @@ def test_fig2_data():
 def test_fig7_data():
     fig, ds = get("neuron-fig7").make(FigureConfig(quick=True))
     assert len(fig.axes) == 2
+    assert any("addition" in n for n in notes_of(fig))  # the paper's Fig. 7 has one panel
     assert ds.attrs["max_abs_error_vs_quad"] < 1e-12
     np.testing.assert_allclose(ds.F.values, fij(ds.x.values, 0.5, 0.13))
     # far out the leading closed-form tail is the function itself

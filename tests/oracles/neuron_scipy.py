@@ -79,3 +79,47 @@ def window_stats(
     if sample_times is not None:
         out["samples"] = sol.sol(sample_times)[3]
     return out
+
+
+def lsoda_windows(
+    p: NeuronParams,
+    y0,
+    window: float,
+    n_windows: int,
+    *,
+    rtol: float = 1e-10,
+    atol: float = 1e-12,
+    dt: float = 0.005,
+) -> dict[str, np.ndarray]:
+    """Long runs for stationary values: LSODA (``scipy.integrate.odeint``) on ``rhs``, window by
+    window from ``y0`` at t = 0 (each window restarts the solver from the previous end state).
+
+    Per window ``[kW, (k+1)W]``: V sampled every ``dt``, its extremes refined by the parabola
+    through the extreme sample and its neighbours (error ~ (ω dt)⁴ of the amplitude, ≪ 1e-9
+    here), and the mean (trapezoid).  Shares nothing with the package's integrators nor with
+    its extreme finders.  Returns arrays ``v_max``, ``v_min``, ``mean`` (n_windows,) and the
+    final state.
+    """
+    m = max(2, round(window / dt))
+    tt = np.linspace(0.0, window, m + 1)
+    y = np.asarray(y0, dtype=float)
+    hi, lo, mean = [], [], []
+    for _ in range(n_windows):
+        ys = integrate.odeint(rhs, y, tt, args=(p,), rtol=rtol, atol=atol, tfirst=True,
+                              mxstep=1_000_000)  # fmt: skip
+        v = ys[:, 3]
+        hi.append(_vertex(v, 1.0))
+        lo.append(_vertex(v, -1.0))
+        mean.append(integrate.trapezoid(v, tt) / window)
+        y = ys[-1]
+    return {"v_max": np.array(hi), "v_min": np.array(lo), "mean": np.array(mean), "final": y}
+
+
+def _vertex(v: np.ndarray, sign: float) -> float:
+    i = int(np.argmax(sign * v))
+    if 0 < i < v.size - 1:
+        a, b, c = sign * v[i - 1], sign * v[i], sign * v[i + 1]
+        den = a - 2 * b + c
+        if den < 0:
+            return sign * (b - (a - c) ** 2 / (8 * den))
+    return float(v[i])

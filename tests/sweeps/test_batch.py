@@ -1,4 +1,5 @@
-"""The batched neuron integrator against SciPy, its order, its F_ij kernel and its failures."""
+"""The batched neuron integrator against SciPy (paper protocol), its order, its F_ij kernel
+and its failures.  The stationary protocol is tested in test_stationary.py."""
 
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ EXPECTED = {
     "steady_zt0": "steady",
     "near_hopf_steady": "steady",
 }
-T_END = 400.0  # shorter than the sweeps' 1500 to keep the SciPy reference ~3 s per point
+T_END = 400.0  # shorter than the paper's 1500 to keep the SciPy reference ~3 s per point
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +46,7 @@ def batch_run():
     """The sweep's convention: start at the smallest-|V| equilibrium, perturbed."""
     ps = [NeuronParams(**kw) for kw in REGIMES.values()]
     y0 = np.array([equilibrium_start(p) for p in ps])
-    opts = BatchOptions(t_end=T_END)
+    opts = BatchOptions(protocol="paper", t_end=T_END)
     res = integrate_batch(np.array([p.pvec for p in ps]), y0, TABLES, opts)
     return dict(zip(REGIMES, range(len(ps)), strict=True)), ps, y0, opts, res
 
@@ -53,13 +54,14 @@ def batch_run():
 @pytest.mark.slow
 @pytest.mark.parametrize("name", list(REGIMES))
 def test_batch_equals_scipy_dop853(batch_run, name):
-    """Span, mean, regime and frequency of the batch = those of solve_ivp DOP853 rtol 1e-8.
+    """Paper protocol (fixed t_end, second half): span, mean, regime and frequency of the
+    batch = those of solve_ivp DOP853 rtol 1e-8, as before the stationary protocol existed.
 
     Required: spans within 1e-3.  Measured with the default rtol = 3e-5 (t_end 400 here):
-    |Δspan| ≤ 3.1e-5, |ΔV_mean| ≤ 1.3e-5, |Δω|/ω ≤ 1e-5.  The worst case of the benchmark
-    (t_end 1500), a cycle reached around the window start just past a Hopf point, is 2.3e-4
-    (the span ∝ √μ there amplifies the method's slight damping of the oscillation).  The
-    bounds (1e-3 span, 5e-4 mean, 1e-3 relative frequency) leave a margin of ≥ 4 on that.
+    |Δspan| ≤ 3.1e-5, |ΔV_mean| ≤ 1.3e-5, |Δω|/ω ≤ 1e-5.  The worst case at t_end = 1500
+    among these regimes, a cycle reached around the window start just past a Hopf point, is
+    2.3e-4 (the span ∝ √μ there amplifies the method's slight damping of the oscillation).
+    The bounds (1e-3 span, 5e-4 mean, 1e-3 relative frequency) leave a margin of ≥ 4 on that.
     """
     idx, ps, y0, opts, res = batch_run
     i = idx[name]
@@ -81,8 +83,8 @@ def test_batch_equals_scipy_dop853(batch_run, name):
 
 def _fixed_step(p: NeuronParams, h: float, t_end: float) -> tuple[np.ndarray, np.ndarray]:
     """Fixed steps h: tolerances so loose that no step is rejected, max_step = h0 = h."""
-    opts = BatchOptions(t_end=t_end, transient=0.0, dt_out=t_end / 8, rtol=1e8, atol=1e8,
-                        h0=h, max_step=h)  # fmt: skip
+    opts = BatchOptions(protocol="paper", t_end=t_end, transient=0.0, dt_out=t_end / 8,
+                        rtol=1e8, atol=1e8, h0=h, max_step=h)  # fmt: skip
     res = integrate_batch(p.pvec[None], rest_state([p.z_t]), TABLES, opts)
     assert res.n_rejected[0] == 0
     return res.final_state[0], res.samples[0]
@@ -147,30 +149,37 @@ def test_compiled_fij_is_the_table_kernel_to_a_few_ulps():
     np.testing.assert_array_max_ulp(ours, evaluate(TABLES, x), maxulp=4)
 
 
-def test_window_statistics_of_a_converged_equilibrium():
+@pytest.mark.parametrize("protocol", ["paper", "stationary"])
+def test_window_statistics_of_a_converged_equilibrium(protocol):
     """A stable point settles on its equilibrium: span ~0, V_mean = V* (SPEC §N3 root)."""
     from qmemristor.neuron import equilibria
 
     p = NeuronParams(v_in=2.0, r_m=6.0, gamma=1.0)
     (eq,) = equilibria(p)
-    res = integrate_batch(p.pvec[None], rest_state([p.z_t]), TABLES, BatchOptions(t_end=300.0))
+    # stationary: a cap of 400, windows of 100; the first (from rest) differs, the next three agree
+    opts = BatchOptions(protocol=protocol, t_end=400.0)
+    res = integrate_batch(p.pvec[None], rest_state([p.z_t]), TABLES, opts)
     # decay rate ≥ 0.33 (the slowest eigenvalue is −Γ/3 … here −0.33): after 150 time units
     # the transient is below e^{-50}; what is left is the atol = 1e-9 noise floor (~10 atol)
+    assert res.status[0] == 0
     assert res.span[0] < 1e-7
     assert abs(res.v_mean[0] - eq.V) < 1e-8
     np.testing.assert_allclose(res.final_state[0], eq.state, atol=1e-8)
 
 
-def test_results_do_not_depend_on_the_batch():
-    """A point integrated alone or among others gives bit-identical results."""
+@pytest.mark.parametrize("protocol", ["paper", "stationary"])
+def test_results_do_not_depend_on_the_batch(protocol):
+    """A point integrated alone or among others gives bit-identical results (same code, same
+    inputs: the point's own steps, windows and tolerance)."""
     ps = [NeuronParams(v_in=2.0, r_m=6.0, gamma=g) for g in (0.1, 0.5, 0.9)]
     pv = np.array([p.pvec for p in ps])
     y0 = rest_state([p.z_t for p in ps])
-    opts = BatchOptions(t_end=60.0)
+    opts = BatchOptions(protocol=protocol, t_end=60.0)
     all3 = integrate_batch(pv, y0, TABLES, opts)
     one = integrate_batch(pv[1:2], y0[1:2], TABLES, opts)
     np.testing.assert_array_equal(all3.samples[1], one.samples[0])
     assert all3.span[1] == one.span[0] and all3.v_mean[1] == one.v_mean[0]
+    assert all3.t_reached[1] == one.t_reached[0]
 
 
 def test_failed_points_get_a_status_and_the_batch_goes_on():
@@ -179,34 +188,46 @@ def test_failed_points_get_a_status_and_the_batch_goes_on():
     y0 = rest_state([1.0] * 4)
     y0[1] = [0.0, 0.0, 1.5, 0.0]  # outside the Bloch ball
     pv[2, 0] = 1e308  # V_in so large that the state overflows
-    opts = BatchOptions(t_end=50.0, max_steps=100_000)
+    opts = BatchOptions(protocol="paper", t_end=50.0, max_steps=100_000)
     res = integrate_batch(pv, y0, TABLES, opts)
     assert res.status.tolist()[0] == 0 and res.status.tolist()[3] == 0
     assert res.status[1] == 4 and "bloch" in status_reason(res.status[1])
     assert res.status[2] in (2, 3)  # non-finite trial states shrink h until it underflows
     assert np.isnan(res.span[[1, 2]]).all() and np.isnan(res.samples[[1, 2]]).all()
     assert res.span[0] == res.span[3]
-    short = integrate_batch(pv[:1], y0[:1], TABLES, BatchOptions(t_end=50.0, max_steps=10))
+    paper = {"protocol": "paper", "t_end": 50.0}
+    short = integrate_batch(pv[:1], y0[:1], TABLES, BatchOptions(**paper, max_steps=10))
     assert short.status[0] == 1 and short.t_reached[0] < 50.0
-    tiny = integrate_batch(pv[:1], y0[:1], TABLES, BatchOptions(t_end=50.0, h0=1e-300))
+    tiny = integrate_batch(pv[:1], y0[:1], TABLES, BatchOptions(**paper, h0=1e-300))
     assert tiny.status[0] == 2
-    assert set(STATUS) == {0, 1, 2, 3, 4}
+    assert set(STATUS) == {0, 1, 2, 3, 4, 5}
 
 
 def test_sample_grid_and_option_validation():
-    opts = BatchOptions(t_end=10.0, dt_out=0.1)
+    opts = BatchOptions(protocol="paper", t_end=10.0, dt_out=0.1)
     t = opts.sample_times()
     assert t[0] == 5.0 and math.isclose(t[-1], 10.0) and t.size == 51
+    # stationary: the last min(window_min, min(cap_min, t_end)/3) of the last window
+    assert BatchOptions().t_end == 30000.0 and BatchOptions(protocol="paper").t_end == 1500.0
+    assert BatchOptions().n_samples == 2001 and BatchOptions(t_end=60.0).n_samples == 401
     with pytest.raises(ParameterError, match="transient"):
-        BatchOptions(t_end=10.0, transient=10.0)
+        BatchOptions(protocol="paper", t_end=10.0, transient=10.0)
+    with pytest.raises(ParameterError, match="paper protocol only"):
+        BatchOptions(transient=10.0)
+    with pytest.raises(ParameterError, match="protocol must be one of"):
+        BatchOptions(protocol="fixed")
     with pytest.raises(ParameterError, match="dt_out"):
-        BatchOptions(t_end=10.0, dt_out=6.0)
+        BatchOptions(protocol="paper", t_end=10.0, dt_out=6.0)
     with pytest.raises(ParameterError, match="max_steps"):
         BatchOptions(max_steps=0)
     with pytest.raises(ParameterError, match="rtol"):
         BatchOptions(rtol=-1.0)
+    with pytest.raises(ParameterError, match="window_min"):
+        BatchOptions(window_min=0.0)
     with pytest.raises(ParameterError, match="pvecs"):
         integrate_batch(np.zeros((2, 6)), np.zeros((2, 4)), TABLES)
+    with pytest.raises(ParameterError, match="spectra"):
+        integrate_batch(np.zeros((2, 7)), np.zeros((2, 4)), TABLES, spectra=np.zeros((2, 3)))
 
 
 def test_bloch_ball_is_kept_to_the_integration_error():
@@ -219,10 +240,11 @@ def test_bloch_ball_is_kept_to_the_integration_error():
     ps = [NeuronParams(v_in=2.0, r_m=6.0, gamma=0.01, alpha=a) for a in (1.0, 2.0)]
     y0 = np.array([equilibrium_start(p) for p in ps])
     assert np.linalg.norm(y0[:, :3], axis=1) == pytest.approx(1.0, abs=1e-15)
-    res = integrate_batch(np.array([p.pvec for p in ps]), y0, TABLES, BatchOptions(t_end=400.0))
+    opts = BatchOptions(protocol="paper", t_end=400.0)
+    res = integrate_batch(np.array([p.pvec for p in ps]), y0, TABLES, opts)
     assert (res.status == 0).all()
     assert res.bloch_max[0] <= 1.0 + 1e-12  # α = 1: strictly attracting sphere
     assert res.bloch_max[1] - 1.0 < 1e-4  # α = 2: drift ≪ ball_tol = 1e-3
     fine = integrate_batch(np.array([ps[1].pvec]), y0[1:], TABLES,
-                           BatchOptions(t_end=400.0, rtol=1e-6))  # fmt: skip
+                           BatchOptions(protocol="paper", t_end=400.0, rtol=1e-6))  # fmt: skip
     assert fine.bloch_max[0] - 1.0 < 0.1 * max(res.bloch_max[1] - 1.0, 1e-12)

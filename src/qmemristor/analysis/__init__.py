@@ -7,7 +7,8 @@
   Andronov–Hopf points and their first Lyapunov coefficient, fold and Hopf curves;
 * :mod:`.orbits` — periodic orbits by collocation: Hopf branch switching, continuation of cycle
   families, Floquet multipliers, folds of cycles, period doubling, Neimark–Sacker;
-* :mod:`.spectra` — span, power spectrum, dominant frequency, steady state vs limit cycle.
+* :mod:`.spectra` — span, power spectrum, dominant frequency, steady state vs limit cycle,
+  whether successive windows of a record agree (stationarity).
 """
 
 from .._lazy import lazy_exports
@@ -51,6 +52,7 @@ _EXPORTS = {
     "period_slices": "hysteresis",
     "pinch_offset": "hysteresis",
     "power_spectrum": "spectra",
+    "refined_extremes": "spectra",
     "regime_diagnostics": "spectra",
     "sampling_step": "spectra",
     "shoelace_area": "hysteresis",
@@ -58,6 +60,7 @@ _EXPORTS = {
     "spin_flip_singular_values": "entanglement",
     "stationary_part": "spectra",
     "upcrossing_times": "spectra",
+    "windows_settled": "spectra",
     "wootters_quantity": "entanglement",
     "zero_crossing_frequency": "spectra",
 }

@@ -117,8 +117,17 @@ def form_factor(x: ArrayLike, y: ArrayLike) -> float:
     """``F = 4π S / P²`` of the closed loop ``(x, y)`` (coordinates as given, no rescaling).
 
     ``S`` is the sum of absolute lobe areas (:func:`lobe_areas`), ``P`` the closed perimeter.
-    Returns NaN for a loop of zero length.
+    Returns NaN for a loop of zero length (a single point has no shape).  F does not change
+    when both coordinates are scaled by the same factor, so the loop is first scaled to
+    ``max(|x|, |y|) = 1``: a tiny loop (a memristor whose coherence decayed to 1e-170) keeps
+    its form factor instead of S/P² underflowing to 0/0.
     """
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    size = max(np.max(np.abs(x), initial=0.0), np.max(np.abs(y), initial=0.0))
+    if not (size > 0 and np.isfinite(size)):
+        return float("nan")
+    x, y = x / size, y / size
     p = perimeter(x, y)
     if not p > 0:
         return float("nan")
@@ -126,12 +135,12 @@ def form_factor(x: ArrayLike, y: ArrayLike) -> float:
 
 
 def _normalised(v: ArrayLike, i: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """V and I divided by their maximum absolute values; an axis that is identically 0 stays
+    0 (I ≡ 0 at γ0 = 0: the curve is a segment of the V axis, F = 0)."""
     v = np.asarray(v, dtype=float)
     i = np.asarray(i, dtype=float)
     vmax, imax = np.max(np.abs(v), initial=0.0), np.max(np.abs(i), initial=0.0)
-    if not (vmax > 0 and imax > 0):
-        return np.full_like(v, np.nan), np.full_like(i, np.nan)
-    return v / vmax, i / imax
+    return (v / vmax if vmax > 0 else v.copy()), (i / imax if imax > 0 else i.copy())
 
 
 def loop_form_factors(

@@ -14,7 +14,10 @@ from ._common import check_out, emit_json, info, new_app
 app = new_app("Paper M: the two-level quantum memristor.")
 
 # options shared by `simulate` and `circuit`
-B_OPT = typer.Option(math.pi / 5, "--b", show_default="π/5", help="Relative phase b ∈ [0, 2π).")
+B_OPT = typer.Option(None, "--b", show_default="π/5", help="Relative phase b ∈ [0, 2π).")
+#: Defaults of (a, b) of `simulate` and `circuit` (None in the options, so that giving them
+#: together with --bloch can be refused).
+DEFAULT_AB = {"simulate": (math.pi / 8, math.pi / 5), "circuit": (math.pi / 4, math.pi / 5)}
 OMEGA_OPT = typer.Option(1.0, "--omega", help="Angular frequency ω > 0.")
 # error mitigation of circuit runs (`simulate --method circuit` and `coupled`)
 MITIGATE_HELP = (
@@ -55,13 +58,47 @@ def parse_bloch(text: str) -> tuple[float, float, float]:
     return vals  # type: ignore[return-value]
 
 
-def build_state(a: float, b: float, bloch: str | None):
-    """Initial state from ``--bloch`` if given, else from the angles (a, b)."""
+def build_state(a: float | None, b: float | None, bloch: str | None, command: str = "simulate"):
+    """Initial state from ``--bloch`` if given (then --a/--b must not be), else from the angles
+    (a, b) with the command's defaults for those not given."""
     from ..memristor import InitialState
 
     if bloch is not None:
+        given = [name for name, v in (("--a", a), ("--b", b)) if v is not None]
+        if given:
+            raise ParameterError(
+                f"{' and '.join(given)} cannot be combined with --bloch (it sets the whole state)"
+            )
         return InitialState(*parse_bloch(bloch))
-    return InitialState.from_angles(a, b)
+    a0, b0 = DEFAULT_AB[command]
+    return InitialState.from_angles(a0 if a is None else a, b0 if b is None else b)
+
+
+def checked_grid(params, periods: int, points_per_period: int, method: str = "exact", **kw):
+    """The time grid of ``--periods`` × ``--points-per-period``, after
+    :func:`~qmemristor.memristor.simulate.check_run` has checked that it (and the run on it)
+    is representable and fits the budgets (``params``: one MemristorParams or several)."""
+    from ..memristor import time_grid
+    from ..memristor.simulate import check_run
+
+    if periods <= 0:
+        raise ParameterError(f"periods must be a positive integer (got {periods})")
+    if points_per_period < 4:
+        raise ParameterError(f"points-per-period must be an integer ≥ 4 (got {points_per_period})")
+    every = params if isinstance(params, tuple | list) else (params,)
+    labels = ("gamma0",) if len(every) == 1 else ("gamma0", "gamma0-2")
+    for p, label in zip(every, labels, strict=True):
+        check_run(
+            p,
+            periods * points_per_period + 1,
+            periods * p.period,
+            method=method,
+            grid=f"--periods {periods} × --points-per-period {points_per_period}",
+            remedy="use fewer --periods or --points-per-period",
+            label=label,
+            **kw,
+        )
+    return time_grid(periods, points_per_period, every[0].omega)
 
 
 def build_params(gamma0: float, omega: float, drive: Drive):
@@ -76,14 +113,14 @@ def build_params(gamma0: float, omega: float, drive: Drive):
 @app.command()
 def simulate(
     gamma0: float = typer.Option(0.2, "--gamma0", help="Decay strength γ0 ≥ 0 (units of ω)."),
-    a: float = typer.Option(
-        math.pi / 8, "--a", show_default="π/8", help="State angle a ∈ [0, π/2]: cos(a)|e⟩ + ..."
+    a: float | None = typer.Option(
+        None, "--a", show_default="π/8", help="State angle a ∈ [0, π/2]: cos(a)|e⟩ + ..."
     ),
-    b: float = B_OPT,
+    b: float | None = B_OPT,
     bloch: str | None = typer.Option(
         None,
         "--bloch",
-        help="Initial Bloch vector 'x,y,z' (|r| ≤ 1, mixed allowed); overrides a, b.",
+        help="Initial Bloch vector 'x,y,z' (|r| ≤ 1, mixed allowed); instead of --a, --b.",
     ),
     periods: int = typer.Option(5, "--periods", help="Number of drive periods (> 0)."),
     points_per_period: int = typer.Option(
@@ -131,9 +168,10 @@ def simulate(
     """
     import numpy as np
 
+    from .. import limits
     from ..io import write_netcdf
     from ..memristor import simulate as run
-    from ..memristor import time_grid
+    from ..memristor.simulate import check_finite_result
 
     check_out(out)
     circuit = method is Method.circuit
@@ -150,9 +188,13 @@ def simulate(
     params = build_params(gamma0, omega, drive)
     state = build_state(a, b, bloch)
     execution = build_execution(backend, layout, shots, seed, mitigate) if circuit else None
-    t = time_grid(periods, points_per_period, omega)
+    json_bytes = limits.JSON_BYTES_PER_POINT if as_json else 0
+    per_point = limits.MEMRISTOR_BYTES_PER_POINT[method.value] + json_bytes
+    t = checked_grid(params, periods, points_per_period, method.value, bytes_per_point=per_point)
     if execution is not None:
         ds = run_circuit(params, state, t, execution, progress=not as_json)
+        # σz and the unmeasured observables are NaN by design
+        check_finite_result(ds, "the circuit run", ("sigma_x", "sigma_y", "gamma", "V", "I"))
     else:
         ds = run(params, state, t, method=method.value, seed=seed)
     if out is not None:
@@ -168,11 +210,16 @@ def simulate(
         return
     i, v, g = ds.I.values, ds.V.values, ds.gamma.values
     rel = float(np.max(np.abs(i - g * v)) / max(np.max(np.abs(i)), 1e-300))
-    ff = ", ".join(f"{x:.4f}" for x in ds.form_factor.values)
+    ff = ", ".join(f"{x:.4f}" if np.isfinite(x) else "undefined" for x in ds.form_factor.values)
     info(f"{method.value}: {t.size} points over {periods} periods")
     if circuit:
         report_circuit(ds, params, state)
     info(f"form factor per period: {ff}")
+    if not np.all(np.isfinite(ds.form_factor.values)):
+        info(
+            "(undefined: the loop is a single point, V ≡ I ≡ 0, or with --method lindblad its "
+            "coherence is below the integration's resolution 1e-9; --method exact resolves it)"
+        )
     info(f"memristive relation: max|I − ΓV| / max|I| = {rel:.2e}")
     if out is not None:
         info(f"wrote {out}")
@@ -272,10 +319,10 @@ def circuit_cmd(
         Observable.y, "--observable", help="Measured observable: σx, σy or σz."
     ),
     gamma0: float = typer.Option(0.4, "--gamma0", help="Decay strength γ0 ≥ 0 (units of ω)."),
-    a: float = typer.Option(
-        math.pi / 4, "--a", show_default="π/4", help="State angle a ∈ [0, π/2]."
+    a: float | None = typer.Option(
+        None, "--a", show_default="π/4", help="State angle a ∈ [0, π/2]."
     ),
-    b: float = B_OPT,
+    b: float | None = B_OPT,
     bloch: str | None = typer.Option(
         None, "--bloch", help="Initial Bloch vector 'x,y,z' (mixed: adds a purifier qubit)."
     ),
@@ -299,6 +346,7 @@ def circuit_cmd(
 
     from ..digital import build_protocol, circuit_stats, get_layout, protocol_circuit, to_qasm3
     from ..io import atomic_path
+    from ..memristor.simulate import check_run
 
     check_out(out, (".qasm",))
     if isinstance(steps, bool) or steps < 0:
@@ -307,7 +355,14 @@ def circuit_cmd(
         raise ParameterError(f"points-per-period must be an integer ≥ 4 (got {points_per_period})")
     lay = get_layout(layout)
     params = build_params(gamma0, omega, drive)
-    state = build_state(a, b, bloch)
+    state = build_state(a, b, bloch, "circuit")
+    check_run(
+        params,
+        steps + 1,
+        steps * params.period / points_per_period,
+        grid=f"--steps {steps}",
+        remedy="use fewer --steps",
+    )
     t = np.arange(steps + 1) * (params.period / points_per_period)
     protocol = build_protocol(params, state, t)
     qc = protocol_circuit(protocol, steps, observable.value, lay, barriers=not (qasm or as_json))
@@ -451,7 +506,8 @@ def coupled_cmd(
     from ..digital import simulate_coupled
     from ..digital.execute import resolve_backend_name
     from ..io import write_netcdf
-    from ..memristor import CoupledMemristors, Coupling, MemristorParams, get_preset, time_grid
+    from ..memristor import CoupledMemristors, Coupling, MemristorParams, get_preset
+    from ..memristor.simulate import check_finite_result
 
     check_out(out)
     if gamma0_2 is not None:
@@ -466,11 +522,19 @@ def coupled_cmd(
         coupling=coupling,
         frame=frame,
     )
-    t = time_grid(periods, points_per_period)
+    from .. import limits
+
+    t = checked_grid(
+        system.memristors,
+        periods,
+        points_per_period,
+        bytes_per_point=limits.COUPLED_BYTES_PER_STEP + 2 * limits.JSON_BYTES_PER_POINT,
+    )
     ex = build_execution(resolve_backend_name(backend), layout, shots, seed, mitigate)
     what = f"running {ex.backend} ({ex.layout} layout, mitigation {ex.mitigation})"
     with _spinner(what, enabled=not as_json):
         ds = simulate_coupled(system, s1, s2, t, ex)
+    check_finite_result(ds.drop_vars(["pinch_offset"]), "the coupled run")
     ds.attrs["preset"] = chosen.name
     ds.attrs["preset_overridden"] = ", ".join(
         opt for opt, value in (("--frame", frame != chosen.frame), ("--delta", delta)) if value

@@ -176,8 +176,10 @@ def network_cmd(
     the reset layouts and measure the one- and two-node states by tomography (the
     whole-register negativity is not measured).
     """
-    from ..memristor import MemristorParams, time_grid
+    from .. import limits
+    from ..memristor import MemristorParams
     from ..memristor.coupled import Coupling, get_preset
+    from .memristor import checked_grid
 
     check_out(out)
     if isinstance(nodes, bool) or nodes < 1:
@@ -217,7 +219,10 @@ def network_cmd(
     )
     s0 = parse_state(state, "--state")
     states = (s0,) * nodes
-    t = time_grid(periods, points_per_period)
+    t = checked_grid(  # representable, within the memory budget (qmemristor.limits)
+        MemristorParams(gamma0=gamma0), periods, points_per_period,
+        bytes_per_point=limits.COUPLED_BYTES_PER_STEP,
+    )  # fmt: skip
     if execution is not None:
         result = _run_circuits(network, states, t, execution, progress=not as_json)
     else:

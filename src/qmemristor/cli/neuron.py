@@ -177,11 +177,19 @@ def ramp(
     params: Callable[[], NeuronParams],
 ) -> None:
     """Quasi-static V_in ramp up then down, following the equilibrium: the hysteretic jumps."""
+    from .. import limits
     from ..io import write_netcdf
     from ..neuron import quasi_static_ramp, ramp_values
 
     check_out(out)
     p = params()
+    _v_in_bounds(p, v_in_min, "--v-in-min", v_in_max, "--v-in-max")
+    if steps >= 2:  # ramp_values refuses fewer
+        limits.check_steps(
+            2 * steps * limits.RAMP_STEPS_PER_INPUT,
+            f"a ramp of 2 × {steps} inputs (about {limits.RAMP_STEPS_PER_INPUT} steps each)",
+            "use fewer --steps",
+        )
     ds = quasi_static_ramp(p, ramp_values(v_in_min, v_in_max, steps))
     if out is not None:
         write_netcdf(ds, out)
@@ -243,6 +251,7 @@ def hopf(
 
     p = params()
     window = _window(v_in_min, v_in_max, "--v-in-min", "--v-in-max")
+    _v_in_bounds(p, v_in_min, "--v-in-min", v_in_max, "--v-in-max")
     if v_in_max < v_in_min:
         raise ParameterError(f"--v-in-max must be > --v-in-min (got {v_in_max:g} < {v_in_min:g})")
     pts = hopf_points(p, "v_in", window)
@@ -256,6 +265,17 @@ def hopf(
             f"Hopf at V_in = {h.value:.10g}: V = {h.V:.8g}, ω = {h.omega:.8g}, "
             f"l1 = {h.lyapunov:.6g} ({h.criticality})"
         )
+
+
+def _v_in_bounds(p: NeuronParams, *pairs) -> None:
+    """Each (value, option) of a V_in window is a valid V_in (finite, |V_in| ≤ 1e8)."""
+    from ..errors import ParameterError
+
+    for value, name in zip(pairs[::2], pairs[1::2], strict=True):
+        try:
+            p.replace(v_in=value)
+        except ParameterError as exc:
+            raise ParameterError(f"{name}: {exc}") from None
 
 
 def _window(a: float, b: float, name_a: str, name_b: str) -> tuple[float, float]:
@@ -277,6 +297,18 @@ class Method(str, Enum):
     odeint = "odeint"
 
 
+class Protocol(str, Enum):
+    stationary = "stationary"
+    paper = "paper"
+
+
+PROTOCOL_HELP = (
+    "stationary: integrate window by window until the extremes of V agree over three windows "
+    "(windows and cap scale with the slowest relaxation time); paper: Paper N's fixed "
+    "duration, second half kept."
+)
+
+
 @app.command()
 @neuron_command
 def simulate(
@@ -285,14 +317,21 @@ def simulate(
     gamma: float = GAMMA_OPT,
     alpha: float = ALPHA_OPT,
     z_t: float = ZT_OPT,
-    t_end: float = typer.Option(
-        600.0, "--t-end", help="Duration (units of τ_c), > 0; the cycle attracts at ≈0.045/τ_c."
+    protocol: Protocol = typer.Option(Protocol.stationary, "--protocol", help=PROTOCOL_HELP),
+    t_end: float | None = typer.Option(
+        None,
+        "--t-end",
+        help="paper: the duration (default 1500); stationary: the longest run (default 30000).",
     ),
     transient: float | None = typer.Option(
-        None, "--transient", help="Discarded start of the record (default: t_end/2)."
+        None, "--transient", help="paper only: discarded start of the record (default t_end/2)."
     ),
     dt: float = typer.Option(0.01, "--dt", help="Output sampling step."),
-    method: Method = typer.Option(Method.DOP853, "--method", help="Integrator."),
+    method: Method = typer.Option(
+        Method.odeint,
+        "--method",
+        help="Integrator (odeint: LSODA in Fortran, ~6x faster than DOP853 at equal tolerances).",
+    ),
     rtol: float = typer.Option(1e-8, "--rtol", help="Relative tolerance."),
     atol: float = typer.Option(1e-10, "--atol", help="Absolute tolerance."),
     out: Path | None = typer.Option(None, "--out", help="Write the trajectory to this .nc file."),
@@ -302,26 +341,51 @@ def simulate(
 ) -> None:
     """Long-time simulation from near the equilibrium: regime, span, dominant frequency.
 
-    Starts at the smallest-|V| equilibrium plus a 1e-3 perturbation; the summary is taken on
-    t ≥ transient.  frequency is angular (rad per τ_c), of the dominant spectral peak of V;
-    null when the regime is steady.
+    Starts at the smallest-|V| equilibrium plus a 1e-3 perturbation.  The summary describes
+    the last window (stationary protocol; status ok = settled, not_settled = the cap came
+    first) or t >= transient (paper protocol).  frequency is angular (rad per τ_c), of the
+    dominant spectral peak of V; null when the regime is steady.
     """
-    from ..errors import ParameterError, check_nonnegative, check_positive
+    from .. import limits
+    from ..errors import NumericalError, ParameterError, check_nonnegative, check_positive
     from ..io import write_netcdf
     from ..neuron.dynamics import simulate as run
-    from ..neuron.dynamics import time_grid
+    from ..neuron.dynamics import stationary_plan, time_grid
 
     check_out(out)
-    check_positive("t_end", t_end)
-    for name, value in (("dt", dt), ("rtol", rtol), ("atol", atol)):
-        check_positive(name, value)
-    if transient is not None and check_nonnegative("transient", transient) >= t_end:
-        raise ParameterError(f"transient must be < t_end (got {transient:g} ≥ {t_end:g})")
-    time_grid(t_end, dt)  # enough samples, before integrating
+    if t_end is not None:
+        check_positive("t_end", t_end)
+    check_positive("dt", dt)
+    limits.check_rtol(rtol)
+    limits.check_atol(atol)
+    if transient is not None:
+        if protocol is not Protocol.paper:
+            raise ParameterError("--transient applies to --protocol paper only")
+        if check_nonnegative("transient", transient) >= (1500.0 if t_end is None else t_end):
+            raise ParameterError(f"transient must be < t_end (got {transient:g})")
     p = params()
+    if protocol is Protocol.paper:
+        horizon = 1500.0 if t_end is None else t_end
+        check_neuron_run(p, horizon, horizon, dt, method.value)
+        time_grid(horizon, dt)  # enough samples, before integrating
+    else:
+        check_neuron_run(p, t_end or 30000.0, 0.0, dt, method.value, memory_only=True)
+        plan = stationary_plan(p, dt=dt, t_end=t_end)  # windows of ≥ 16 samples
+        # memory: the whole run up to its cap; work: at least its first window
+        check_neuron_run(p, plan.window * plan.n_windows, plan.window, dt, method.value)
     if not as_json:
-        info(f"integrating to t = {t_end:g} with {method.value} ...")
-    sim = run(p, t_end, transient=transient, dt=dt, method=method.value, rtol=rtol, atol=atol)
+        stationary = protocol is Protocol.stationary
+        what = "until stationary" if stationary else f"to t = {t_end or 1500:g}"
+        info(f"integrating {what} with {method.value} ...")
+    try:
+        sim = run(p, t_end, protocol=protocol.value, transient=transient, dt=dt,
+                  method=method.value, rtol=rtol, atol=atol)  # fmt: skip
+    except RuntimeError as exc:  # the solver gave up (neuron.dynamics raises RuntimeError)
+        raise NumericalError(
+            f"{str(exc).rstrip('.')}; try another --method (Radau, BDF or LSODA for stiff "
+            "parameters) or a smaller --rtol"
+        ) from exc
+    check_invariants(sim, p)
     if out is not None:
         write_netcdf(sim.dataset, out)
     s = sim.summary
@@ -336,14 +400,92 @@ def simulate(
                 "V_max": s.V_max,
                 "reason": s.reason,
                 "bloch_max": s.bloch_max,
+                "status": s.status,
+                "protocol": protocol.value,
+                "window": [s.t_start, s.t_end],
             }
         )
         return
     info(f"regime: {s.regime} ({s.reason}); span = {s.span:.6g}, V_mean = {s.V_mean:.8g}")
     if s.regime == "oscillation":
         info(f"dominant angular frequency ω = {s.frequency:.8g}")
+    state = "settled" if s.status == "ok" else "NOT settled (values of the last window)"
+    if protocol is Protocol.stationary:
+        info(f"{state} at t = {s.t_end:g} (window [{s.t_start:g}, {s.t_end:g}])")
     if out is not None:
         info(f"wrote {out}")
+
+
+def check_neuron_run(
+    p: NeuronParams,
+    t_end: float,
+    t_work: float,
+    dt: float,
+    method: str,
+    *,
+    memory_only: bool = False,
+) -> None:
+    """Memory of the samples up to ``t_end`` and the integrator steps of at least ``t_work``
+    (the part the run certainly integrates), before anything runs."""
+    from .. import limits
+
+    samples = t_end / dt + 1
+    limits.check_bytes(
+        samples * limits.NEURON_BYTES_PER_SAMPLE,
+        f"a trajectory of {samples:.3g} samples (t = {t_end:g} / --dt {dt:g})",
+        "use a larger --dt or a shorter --t-end",
+    )
+    if memory_only:
+        return
+    steps = limits.neuron_steps(
+        t_work, omega=p.omega, gamma=p.gamma, alpha=p.alpha, explicit=method in ("DOP853", "RK45")
+    )
+    limits.check_steps(
+        steps,
+        f"integrating to t = {t_work:g} with {method} (rates |Ω| = {abs(p.omega):g}, "
+        f"Γ = {p.gamma:g})",
+        "use a shorter --t-end"
+        + (
+            ""
+            if method not in ("DOP853", "RK45")
+            else " or an implicit --method (Radau, BDF, LSODA) when Γ is the fast rate"
+        ),
+    )
+
+
+#: Largest excursion of a trajectory outside the region the dynamics keeps invariant (the
+#: Bloch ball, V between 0 and V_in), relative to its O(1) scale, before the result is refused.
+INVARIANT_SLACK = 1e-3
+
+
+def check_invariants(sim, p: NeuronParams) -> None:
+    """Refuse a trajectory that left the invariant region: an integration error that large
+    makes every number of the summary unreliable (loose --rtol/--atol).
+
+    |r| ≤ 1 is invariant for α ≤ 2; V stays between min(0, V_in) and max(0, V_in) once it is
+    there (G ≥ 0), and starts within 1e-3 of that interval.
+    """
+    import numpy as np
+
+    from ..errors import NumericalError
+
+    ds = sim.dataset
+    r = float(np.max(np.sqrt(ds.X.values**2 + ds.Y.values**2 + ds.Z.values**2)))
+    v0 = float(ds.V.values[0])
+    lo, hi = min(0.0, p.v_in, v0), max(0.0, p.v_in, v0)
+    v = ds.V.values
+    slack = INVARIANT_SLACK * max(1.0, abs(p.v_in))
+    outside = max(float(lo - v.min()), float(v.max() - hi), 0.0)
+    if not (r <= 1 + INVARIANT_SLACK and outside <= slack):
+        what = (
+            f"the Bloch vector reached |r| = {r:.6g} > 1"
+            if not r <= 1 + INVARIANT_SLACK
+            else f"V left [{lo:g}, {hi:g}] by {outside:.3g}"
+        )
+        raise NumericalError(
+            f"the integration is not accurate enough: {what}, which the dynamics forbids; "
+            "use a smaller --rtol/--atol"
+        )
 
 
 @app.command("continue", epilog=LYAPUNOV_NOTE)

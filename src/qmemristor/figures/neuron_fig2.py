@@ -1,9 +1,10 @@
 """Paper N, Fig. 2: equilibria, folds and the cusp; hysteresis under a quasi-static V_in ramp.
 
-(a1) the surface of equilibria V*(R_m, V_in), drawn through its parametrisation
+(a) the surface of equilibria V*(R_m, V_in), drawn through its parametrisation
 V_in = φ(V; R_m) = V (1 + R_m G_eq(V)) so the folded (three-valued) sheet is exact, with the
-fold curves and their projection — the cusp-shaped region of bistability — on the floor;
-(a2) V* along an up/down V_in ramp at R_m = 8 with the jumps at the folds; (b) the device
+fold curves and their projection — the cusp-shaped region of bistability — on the floor, and
+the up/down ramp at R_m = 8 drawn on it; beside it (the same panel a of the paper, in two
+axes) V* along that ramp with the jumps at the folds; (b) the device
 characteristic I(V) = G V at equilibrium (X = 0, Z = Z_T) with the load lines
 I = (V_in − V)/R_m at the two fold inputs for R_m = 8, tangent to it at the folds; (c) the two
 hysteresis regions (V_in > 0 and V_in < 0) at R_m = 10 for x0 = 0, 0.1, −0.1.
@@ -179,10 +180,12 @@ def _draw(ds: xr.Dataset, folds8, folds_c, cusp):
     ax.set_zlabel(r"$V^*$")
     ax.set_xlim(0, 7)
     ax.view_init(elev=ELEV, azim=AZIM)
-    ax.text2D(0.02, 0.95, "(a1)", transform=ax.transAxes, fontweight="bold")
+    ramp_r = np.full(ds.step.size, R_RAMP)
+    ax.plot(ds.ramp_v_in.values, ramp_r, ds.ramp_V.values, color="#2a9d8f", lw=2.0, zorder=7)
+    ax.text2D(0.02, 0.95, "(a)", transform=ax.transAxes, fontweight="bold")
     ax.set_title(
         f"equilibria; folds (black), cusp at $R_m$ = {cusp.r_m:.3f}\n"
-        "blue: stable, red: unstable; dashed: bistable region",
+        "blue: stable, red: unstable; dashed: bistable region; teal: the ramp at $R_m$ = 8",
         fontsize="small",
     )
 
@@ -221,7 +224,7 @@ def _draw(ds: xr.Dataset, folds8, folds_c, cusp):
         fontsize="small",
         bbox_to_anchor=(0.0, 0.92),
     )
-    panel_label(ax, "(a2)")
+    panel_label(ax, "(a)")
 
     # (b) I–V and load lines
     ax = fig.add_subplot(gs[1, 0])

@@ -1,9 +1,10 @@
 """Paper N, Fig. 7: the device functions F00, F01, F11 for l = 0.5, λ = 0.13.
 
-(a) F_ij(x) from the interpolation tables (lines) with adaptive Gauss–Kronrod quadrature of the
-defining integral at a few points (markers); (b) |F_ij(x)| on a log scale with the leading
-closed-form tail ``2 |P_ij(a)| exp(a² l²/4 − a|x|)``, a = 1/λ (dashed), which the tables hand
-over to beyond ``|x| = x_tail``.
+Left, the paper's (one-panel) figure: F_ij(x) from the interpolation tables (lines) with
+adaptive Gauss–Kronrod quadrature of the defining integral at a few points (markers).  Right,
+an addition (no panel of the paper): |F_ij(x)| on a log scale with the leading closed-form tail
+``2 |P_ij(a)| exp(a² l²/4 − a|x|)``, a = 1/λ (dashed), which the tables hand over to beyond
+``|x| = x_tail``; the figure's note says so.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from scipy import integrate
 from ..io import provenance_attrs
 from ..neuron import device_tables, evaluate
 from . import FigureConfig, register
-from ._style import panel_label
+from ._notes import deviation_note
 
 L, LAM = 0.5, 0.13
 COLORS = ("#1f3b73", "#d1495b", "#2a9d8f")
@@ -107,7 +108,6 @@ def make(config: FigureConfig):
     ax1.set_ylabel(r"$F_{ij}(x)$")
     ax1.set_title(rf"$l$ = {L}, $\lambda$ = {LAM}", fontsize="small")
     ax1.legend(loc="upper right", fontsize="small")
-    panel_label(ax1, "(a)")
     for f in range(3):
         ax2.semilogy(x_log, np.abs(F_log[:, f]), color=COLORS[f], lw=1.6, label=LABELS[f])
         for side in (x_log < -1.0, x_log > 1.0):
@@ -118,7 +118,8 @@ def make(config: FigureConfig):
     ax2.set_ylim(1e-22, 2.0)
     ax2.set_xlabel(r"$x$ (units of $L$)")
     ax2.set_ylabel(r"$|F_{ij}(x)|$")
-    ax2.set_title(r"tails (dotted: $|x| = x_{\rm tail}$, closed form beyond)", fontsize="small")
+    ax2.set_title(r"addition: tails (dotted: $|x| = x_{\rm tail}$, closed form beyond)",
+                  fontsize="small")  # fmt: skip
     ax2.legend(loc="lower center", fontsize="small")
-    panel_label(ax2, "(b)")
+    deviation_note(fig, "the right panel (log-scale tails vs their closed form) is an addition")
     return fig, ds

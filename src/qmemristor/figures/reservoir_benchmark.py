@@ -29,7 +29,7 @@ EXACT_AT = 1e6  # where "exact" is drawn on the shots axis
 
 @register(
     "reservoir-benchmark",
-    paper="new (issue 16)",
+    paper="new (reservoir computing)",
     summary="Reservoir NMSE per task vs ESN/linear baselines, and NMSE against shots per read",
 )
 def make(config: FigureConfig):

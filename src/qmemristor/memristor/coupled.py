@@ -76,6 +76,7 @@ from .observables import current, voltage
 
 __all__ = [
     "DEFAULT_DELTA",
+    "DELTA_MAX",
     "FRAMES",
     "INTERACTIONS",
     "LIBRARY_PRESET",
@@ -85,6 +86,7 @@ __all__ = [
     "CoupledMemristors",
     "CoupledPreset",
     "Coupling",
+    "check_delta",
     "check_uniform_grid",
     "coupled_dataset",
     "coupled_rhs",
@@ -119,6 +121,24 @@ FRAMES = ("interaction", "lab")
 #: paper does not print δ; the value fitted to its text is :data:`PAPER_PRESET` ``.delta``.
 #: 0.02 rad per step at 30 steps per period is g = δ/Δt ≈ 0.095 ω, about 5 γ0 for γ0 = 0.02.
 DEFAULT_DELTA = 0.02
+
+#: Largest coupling angle |δ| per step (rad).  Every named gate exp(−iδG) is periodic in δ
+#: with a period dividing 4π (G has eigenvalues in {0, ±1/2, ±1}), so larger angles add
+#: nothing but round-off (ulp(1e20) is 16384 rad), and 2δ (Qiskit's RXX/RYY/RZZ angle) must
+#: stay finite.
+DELTA_MAX = 4 * math.pi
+
+
+def check_delta(value: object, name: str = "delta") -> float:
+    """A finite coupling angle with |δ| ≤ 4π (:data:`DELTA_MAX`)."""
+    x = check_finite(name, value)
+    if abs(x) > DELTA_MAX:
+        raise ParameterError(
+            f"|{name}| must be ≤ 4π ≈ {DELTA_MAX:.6g} rad (got {x:g}): the gates repeat with "
+            "a period dividing 4π"
+        )
+    return x
+
 
 #: Pinch verdict threshold on :func:`~qmemristor.analysis.hysteresis.pinch_offset` (the
 #: default of :func:`~qmemristor.analysis.hysteresis.is_pinched`).
@@ -180,7 +200,7 @@ class Coupling:
     name : str
         One of :data:`INTERACTIONS`, or ``"unitary"`` (use :meth:`from_unitary`).
     delta : float
-        Coupling angle δ per step (rad); ignored for a user unitary.
+        Coupling angle δ per step (rad), |δ| ≤ 4π; ignored for a user unitary.
     unitary : ndarray, shape (4, 4), optional
         The user's gate in the paper basis (only with ``name="unitary"``).
     """
@@ -203,7 +223,7 @@ class Coupling:
             )
         if self.unitary is not None:
             raise ParameterError("a unitary is only accepted with name='unitary'")
-        check_finite("delta", self.delta)
+        check_delta(self.delta)
 
     @classmethod
     def from_unitary(cls, u: ArrayLike, *, basis: str = "paper") -> Coupling:
@@ -326,7 +346,7 @@ class CoupledPreset:
             raise ParameterError(
                 f"unknown frame {self.frame!r}; choose one of: {', '.join(FRAMES)}"
             )
-        check_finite("delta", self.delta)
+        check_delta(self.delta)
 
     def system(
         self, interaction: str = "yy", *, gamma0: float = 0.02, gamma0_2: float | None = None
@@ -417,7 +437,10 @@ def check_uniform_grid(t: ArrayLike) -> float:
         raise ParameterError("the time grid must be 1-D, finite, start at 0 and have ≥ 2 points")
     steps = np.diff(t)
     dt = float(t[-1] / (t.size - 1))
-    if not dt > 0 or np.max(np.abs(steps - dt)) > 1e-9 * dt:
+    # t_i = i·Δt is rounded to the nearest double, so the steps of a uniform grid scatter by
+    # about ulp(t_end) ≈ ε·t_end — beyond 1e-9·Δt once the grid has 1e6 points or more
+    tol = max(1e-9 * dt, 8 * np.finfo(float).eps * float(t[-1]))
+    if not dt > 0 or np.max(np.abs(steps - dt)) > tol:
         raise ParameterError("coupled memristors need a uniform time grid (g = δ/Δt)")
     return dt
 

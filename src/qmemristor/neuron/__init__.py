@@ -5,7 +5,8 @@
 - :mod:`.equilibria` — all equilibria and their stability, folds, cusps, quasi-static ramps;
 - :mod:`.stability` — branches of equilibria in any parameter, Hopf points with their first
   Lyapunov coefficient, Hopf and fold curves in a parameter plane (continuation);
-- :mod:`.dynamics` — long-time simulation: regime, span, spectrum, up/down sweeps.
+- :mod:`.dynamics` — long-time simulation: regime, span, spectrum, up/down sweeps;
+- :mod:`.stationary` — when a run is stationary: the window rule, its time scale and caps.
 
 ``qmemristor.neuron.stability`` is the module; the eigenvalue check of one equilibrium,
 ``equilibria.stability``, is re-exported as :func:`equilibrium_stability` (a package attribute

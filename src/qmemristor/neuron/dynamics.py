@@ -21,18 +21,28 @@ system is not stiff (eigenvalues ≈ −Γ ± iΩ and −1…−3), so implicit 
 Figures that need hundreds of runs use ``odeint``.
 
 *Output grid.*  ``t_k = k·dt`` for ``k = 0 … round(t_end/dt)``, ``dt = 0.01`` by default
-(dense output of the solver, not extra steps).  The sampled maximum of a sinusoid of angular
-frequency ω misses its peak by at most ``(ω dt)²/8`` relative: 6e-4 for ω ≈ 7.
+(dense output of the solver, not extra steps; the stationary protocol integrates window by
+window on the same grid, restarting the solver at each window's start).
 
-*Stationary part.*  The samples with ``t ≥ transient``; ``transient = t_end/2`` by default
-(:func:`qmemristor.analysis.stationary_part` with ``transient=None``).  On it:
+*Protocol.*  ``protocol="stationary"`` (default): the run goes on window by window until the
+extremes of V over three successive windows agree, or until the point's cap
+(:mod:`qmemristor.neuron.stationary`: windows and caps scale with the slowest relaxation time
+τ at the equilibrium nearest to the initial state; ``t_end`` is the hard cap, default 30000);
+the summary describes the last window and says whether the run settled (``status``).
+``protocol="paper"``: Paper N's fixed duration ``t_end`` (default 1500), the samples with
+``t ≥ transient`` (default ``t_end/2``) summarised.
 
-- ``regime`` — :func:`qmemristor.analysis.classify_regime` (four windows; read its docstring
-  for how t_end must grow near a Hopf point);
-- ``span`` — :func:`qmemristor.analysis.span` of V = V_max − V_min;
+*Stationary part* (the last window, or ``[transient, t_end]``).  On it:
+
+- ``regime`` — :func:`qmemristor.analysis.regime_diagnostics` (four sub-windows), told whether
+  any equilibrium is stable: where none is, a decaying amplitude is not extrapolated to rest
+  (a slow approach to a smaller cycle fooled the extrapolation at Γ = 0.01, Z_T = 0.2,
+  V_in = 2, R_m = 6);
+- ``span`` = ``V_max − V_min``, the extremes refined by a parabola through the extreme sample
+  and its neighbours (:func:`qmemristor.analysis.refined_extremes`, error ~ (ω dt)⁴);
 - ``frequency`` — :func:`qmemristor.analysis.dominant_frequency` of V (angular, refined below
   the bin width); NaN when the regime is ``"steady"`` (a flat signal has no peak);
-- ``V_mean``, ``V_min``, ``V_max``.
+- ``V_mean``.
 
 *Initial state* (default).  The equilibrium (0, 0, Z_T, V*) with the smallest |V*| — the one
 an uncharged capacitor reaches when V_in is switched on slowly (the 1-D flow from V = 0 stops
@@ -45,8 +55,9 @@ the record is returned so that callers can check it (≤ 1 up to the integration
 
 from __future__ import annotations
 
+import json
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 
 import numpy as np
@@ -54,20 +65,35 @@ import xarray as xr
 from numpy.typing import ArrayLike, NDArray
 from scipy import integrate
 
-from ..analysis.spectra import dominant_frequency, regime_diagnostics, span, stationary_part
+from ..analysis.spectra import (
+    dominant_frequency,
+    refined_extremes,
+    regime_diagnostics,
+    stationary_part,
+    windows_settled,
+)
 from ..errors import ParameterError, check_nonnegative, check_positive
 from ..io import provenance_attrs
 from .equilibria import equilibria
 from .model import PARAM_NAMES, STATE_NAMES, NeuronParams, jacobian, rhs
+from .stationary import (
+    Stationarity,
+    check_protocol,
+    point_spectrum,
+    relaxation_time,
+    schedule,
+)
 
 __all__ = [
     "METHODS",
     "Simulation",
+    "StationaryPlan",
     "StationarySummary",
     "coexistence_intervals",
     "initial_state",
     "integrate_trajectory",
     "simulate",
+    "stationary_plan",
     "summarize",
     "sweep",
 ]
@@ -175,6 +201,12 @@ class StationarySummary:
         Amplitude ratio of the last two windows (1: sustained; < 1: decaying).
     bloch_max : float
         max |(X, Y, Z)| over the whole record (NaN if only V was given).
+    status : str
+        ``"ok"`` (settled, or the paper protocol's fixed duration completed) or
+        ``"not_settled"`` (the stationary protocol's cap was reached first; the values are the
+        last window's) — the names of :data:`qmemristor.sweeps.batch.STATUS`.
+    t_start, t_end : float
+        The stretch of the record summarised.
     """
 
     regime: str
@@ -186,6 +218,9 @@ class StationarySummary:
     V_max: float
     decay_ratio: float
     bloch_max: float = math.nan
+    status: str = "ok"
+    t_start: float = math.nan
+    t_end: float = math.nan
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -197,29 +232,36 @@ def summarize(
     *,
     transient: float | None = None,
     bloch: ArrayLike | None = None,
+    rest_possible: bool = True,
+    status: str = "ok",
 ) -> StationarySummary:
     """Regime, span, dominant frequency and mean of a uniformly sampled V(t).
 
     ``transient`` is the duration discarded at the start (default: half the record);
-    ``bloch`` (optional, shape (N, 3)) gives ``bloch_max``.
+    ``bloch`` (optional, shape (N, 3)) gives ``bloch_max``; ``rest_possible=False`` tells the
+    classifier that no equilibrium is stable (module docstring); ``status`` is recorded.
     """
     t = np.asarray(t, dtype=float)
     V = np.asarray(V, dtype=float)
-    diag = regime_diagnostics(t, V, transient=transient)
+    diag = regime_diagnostics(t, V, transient=transient, rest_possible=rest_possible)
     ts, vs = stationary_part(t, V, transient)
     regime = str(diag.regime)
     freq = float(dominant_frequency(ts, vs)) if regime == "oscillation" else math.nan
     bmax = math.nan if bloch is None else float(np.max(np.linalg.norm(bloch, axis=-1)))
+    lo, hi = refined_extremes(vs)
     return StationarySummary(
         regime=regime,
         reason=str(diag.reason),
-        span=float(span(vs)),
+        span=float(hi) - float(lo),
         frequency=freq,
         V_mean=float(vs.mean()),
-        V_min=float(vs.min()),
-        V_max=float(vs.max()),
+        V_min=float(lo),
+        V_max=float(hi),
         decay_ratio=float(diag.ratio),
         bloch_max=bmax,
+        status=status,
+        t_start=float(ts[0]),
+        t_end=float(ts[-1]),
     )
 
 
@@ -261,8 +303,9 @@ def time_grid(t_end: float, dt: float) -> NDArray[np.float64]:
 
 def simulate(
     p: NeuronParams,
-    t_end: float,
+    t_end: float | None = None,
     *,
+    protocol: str = "stationary",
     y0: ArrayLike | None = None,
     dt: float = 0.01,
     transient: float | None = None,
@@ -271,46 +314,67 @@ def simulate(
     atol: float = 1e-10,
     perturbation: float = 1e-3,
     compiled: bool = True,
+    stationarity: Stationarity | None = None,
 ) -> Simulation:
-    """Integrate the neuron from ``y0`` to ``t_end`` and summarise its stationary regime.
+    """Integrate the neuron from ``y0`` and summarise its stationary regime.
 
     Parameters
     ----------
     p : NeuronParams
-    t_end : float
-        Duration (units of τ_c), > 0.
+    t_end : float, optional
+        ``protocol="paper"``: the duration (units of τ_c, default 1500).
+        ``protocol="stationary"``: the hard cap on the duration (default
+        ``stationarity.t_max`` = 30000); the run stops earlier once settled.
+    protocol : {"stationary", "paper"}
+        Module docstring.
     y0 : array_like, shape (4,), optional
         Initial (X, Y, Z, V), inside the Bloch ball; default :func:`initial_state`.
     dt : float
         Output sampling step (default 0.01).
     transient : float, optional
-        Discarded duration, in [0, t_end); default t_end/2.
+        ``"paper"`` only: discarded duration, in [0, t_end); default t_end/2.
     method, rtol, atol, compiled
         Integrator (module docstring; :data:`METHODS`).
     perturbation : float
         ε of the default initial state.
+    stationarity : Stationarity, optional
+        Parameters of the stationary protocol (its ``t_max`` is replaced by ``t_end`` when
+        that is given).
 
     Returns
     -------
     Simulation
     """
-    t = time_grid(t_end, dt)
-    if transient is not None:
-        transient = check_nonnegative("transient", transient)
-        if transient >= t[-1]:
-            raise ParameterError(f"transient must be < t_end (got {transient:g} ≥ {t[-1]:g})")
+    check_protocol(protocol)
     if y0 is None:
         y0 = initial_state(p, perturbation)
     y0 = _check_state(y0)
-    y = integrate_trajectory(p, y0, t, method=method, rtol=rtol, atol=atol, compiled=compiled)
-    summ = summarize(t, y[:, 3], transient=transient, bloch=y[:, :3])
+    if protocol == "paper":
+        t = time_grid(1500.0 if t_end is None else t_end, dt)
+        if transient is not None:
+            transient = check_nonnegative("transient", transient)
+            if transient >= t[-1]:
+                raise ParameterError(f"transient must be < t_end (got {transient:g} ≥ {t[-1]:g})")
+        y = integrate_trajectory(p, y0, t, method=method, rtol=rtol, atol=atol, compiled=compiled)
+        _, rest = point_spectrum(p, float(y0[3]))
+        summ = summarize(t, y[:, 3], transient=transient, bloch=y[:, :3], rest_possible=rest)
+        extra: dict = {"transient": float(t[-1] / 2 if transient is None else transient)}
+    else:
+        if transient is not None:
+            raise ParameterError("transient applies to the paper protocol only")
+        st = Stationarity() if stationarity is None else stationarity
+        if t_end is not None:
+            st = replace(st, t_max=check_positive("t_end", t_end))
+        plan = stationary_plan(p, y0, dt=dt, stationarity=st)
+        t, y, summ, extra = _stationary_run(p, y0, st, plan, dt, method, rtol, atol, compiled)
     settings = {
+        "protocol": protocol,
         "method": method,
         "rtol": rtol,
         "atol": atol,
         "dt": dt,
         "t_end": float(t[-1]),
-        "transient": float(t[-1] / 2 if transient is None else transient),
+        **extra,
         "y0": y0,
     }
     attrs = provenance_attrs(
@@ -320,6 +384,102 @@ def simulate(
     ds = xr.Dataset(data, coords={"t": ("t", t, {"units": "tau_c"})}, attrs=attrs)
     ds["V"].attrs["long_name"] = "voltage across the device"
     return Simulation(dataset=ds, summary=summ)
+
+
+@dataclass(frozen=True)
+class StationaryPlan:
+    """The windows of one stationary run (:mod:`qmemristor.neuron.stationary`).
+
+    Attributes
+    ----------
+    tau : float
+        Slowest relaxation time at the equilibrium nearest (in V) to the initial state.
+    window : float
+        Window length W, a whole number ``samples_per_window`` of output steps dt.
+    n_windows : int
+        Windows allowed before the run is declared not settled (cap = n_windows·W).
+    drift_factor : float
+        ``f`` of the settledness test.
+    samples_per_window : int
+    rest_possible : bool
+        Some equilibrium is stable (the regime classifier's hint).
+    """
+
+    tau: float
+    window: float
+    n_windows: int
+    drift_factor: float
+    samples_per_window: int
+    rest_possible: bool
+
+
+def stationary_plan(
+    p: NeuronParams,
+    y0: ArrayLike | None = None,
+    *,
+    dt: float = 0.01,
+    t_end: float | None = None,
+    stationarity: Stationarity | None = None,
+    perturbation: float = 1e-3,
+) -> StationaryPlan:
+    """Validate a stationary run of :func:`simulate` and return its windows (no integration).
+
+    Raises :class:`ParameterError` for a bad ``t_end``, ``dt`` or ``y0``, a window of fewer
+    than 16 samples or more than 5e7 samples in all.
+    """
+    dt = check_positive("dt", dt)
+    st = Stationarity() if stationarity is None else stationarity
+    if t_end is not None:
+        st = replace(st, t_max=check_positive("t_end", t_end))
+    y = initial_state(p, perturbation) if y0 is None else _check_state(y0)
+    ev, rest = point_spectrum(p, float(y[3]))
+    tau = float(relaxation_time(p.gamma, p.alpha, ev))
+    w, n_win, f = (float(a[0]) for a in schedule(np.array([tau]), st))
+    m = round(w / dt)
+    if m < 16:
+        raise ParameterError(f"dt = {dt:g} gives {m} samples per window of {w:g} (need ≥ 16)")
+    if int(n_win) * m > 50_000_000:
+        raise ParameterError(f"{int(n_win) * m} samples is too many (≤ 5e7); use a larger dt")
+    return StationaryPlan(tau, m * dt, int(n_win), f, m, rest)
+
+
+def _stationary_run(
+    p: NeuronParams,
+    y0: NDArray[np.float64],
+    st: Stationarity,
+    plan: StationaryPlan,
+    dt: float,
+    method: str,
+    rtol: float,
+    atol: float,
+    compiled: bool,
+) -> tuple[NDArray, NDArray, StationarySummary, dict]:
+    """Windows of the stationary protocol on the grid ``k·dt`` until settled or capped."""
+    m, f, n_win = plan.samples_per_window, plan.drift_factor, plan.n_windows
+    rest = plan.rest_possible
+    ys, hi, lo = [y0[None, :]], [], []
+    status = "not_settled"
+    for k in range(int(n_win)):
+        tk = (k * m + np.arange(m + 1)) * dt
+        yk = integrate_trajectory(
+            p, ys[-1][-1], tk, method=method, rtol=rtol, atol=atol, compiled=compiled
+        )
+        ys.append(yk[1:])
+        v_lo, v_hi = refined_extremes(yk[:, 3])
+        hi.append(float(v_hi))
+        lo.append(float(v_lo))
+        if k >= 2 and windows_settled(hi[-3:], lo[-3:], drift_factor=f, atol=st.atol,
+                                      rtol=st.rtol):  # fmt: skip
+            status = "ok"
+            break
+    y = np.concatenate(ys)
+    t = np.arange(y.shape[0]) * dt
+    t_start = float(t[-m - 1])
+    summ = summarize(t, y[:, 3], transient=t_start, bloch=y[:, :3], rest_possible=rest,
+                     status=status)  # fmt: skip
+    extra = {"tau": plan.tau, "window": m * dt, "windows": len(hi), "t_cap": n_win * m * dt,
+             "stationarity": json.dumps(asdict(st))}  # fmt: skip
+    return t, y, summ, extra
 
 
 #: An initial Bloch vector up to this far outside the ball (integration error of a previous
@@ -347,8 +507,9 @@ def sweep(
     p: NeuronParams,
     param: str,
     values: ArrayLike,
-    t_end: float,
+    t_end: float | None = None,
     *,
+    protocol: str = "stationary",
     directions: tuple[str, ...] = ("up", "down"),
     y0: ArrayLike | None = None,
     kick: float = 1e-3,
@@ -364,19 +525,21 @@ def sweep(
     reverse, starting from the final state of the up run (or from :func:`initial_state` at
     the last value if it runs alone).  Each point is one :func:`simulate` with the keyword
     arguments ``sim_kw`` (``dt``, ``transient``, ``method``, ``rtol``, ``atol``,
-    ``compiled``).  Where the two runs end in different regimes, a steady state and a limit
-    cycle coexist (:func:`coexistence_intervals`).
+    ``compiled``, ``stationarity``).  Where the two runs end in different regimes, a steady
+    state and a limit cycle coexist (:func:`coexistence_intervals`).
 
-    Two rules keep a finite sweep from lagging behind the attractors:
+    Durations.  ``protocol="stationary"`` (default): each run lasts until it settles (its
+    windows and cap scale with the relaxation time at the equilibrium nearest to its start,
+    so critical slowing down near a Hopf point is accounted for); ``t_end`` is the hard cap
+    (default 30000).  ``protocol="paper"``: ``t_end`` is the duration (required), and with
+    ``max_t_end`` given each run lasts ``min(max_t_end, max(t_end, relax/|σ|))``, σ the
+    largest real part of the Jacobian eigenvalues at the equilibrium nearest (in V) to the
+    starting state.
 
-    - *kick*: each continued state gets ``kick·(1, 0, 0, 1)/√2`` added (and is scaled back
-      into the Bloch ball if needed) — a stand-in for noise, without which a run that has
-      converged to an equilibrium would stay at it for a long time after it lost stability
-      (delayed bifurcation);
-    - *critical slowing down*: with ``max_t_end`` given, the duration at each point is
-      ``min(max_t_end, max(t_end, relax/|σ|))`` where σ is the largest real part of the
-      Jacobian eigenvalues at the equilibrium nearest (in V) to the starting state — near a
-      Hopf point σ → 0 and growth or decay take ~1/|σ|.
+    *Kick*: each continued state gets ``kick·(1, 0, 0, 1)/√2`` added (and is scaled back into
+    the Bloch ball if needed) — a stand-in for noise, without which a run that has converged
+    to an equilibrium would stay at it for a long time after it lost stability (delayed
+    bifurcation).
 
     Parameters
     ----------
@@ -386,11 +549,12 @@ def sweep(
     Returns
     -------
     xarray.Dataset
-        On dimensions ``(direction, <param>)``: ``regime`` (str), ``span``, ``frequency``,
-        ``V_mean``, ``V_min``, ``V_max``, ``decay_ratio``, ``bloch_max``, ``t_end``;
-        attributes with the parameters, settings and ``coexistence`` (flat list of interval
-        ends).
+        On dimensions ``(direction, <param>)``: ``regime`` (str), ``status`` (str),
+        ``span``, ``frequency``, ``V_mean``, ``V_min``, ``V_max``, ``decay_ratio``,
+        ``bloch_max``, ``t_end`` (duration of each run); attributes with the parameters,
+        settings and ``coexistence`` (flat list of interval ends).
     """
+    check_protocol(protocol)
     if param not in PARAM_NAMES:
         raise ParameterError(
             f"unknown parameter {param!r}; choose one of: {', '.join(PARAM_NAMES)}"
@@ -401,15 +565,24 @@ def sweep(
     for d in directions:
         if d not in ("up", "down"):
             raise ParameterError(f"directions must be 'up' and/or 'down' (got {d!r})")
-    check_positive("t_end", t_end)
+    if protocol == "paper":
+        if t_end is None:
+            raise ParameterError("the paper protocol needs t_end")
+        check_positive("t_end", t_end)
+        if max_t_end is not None:
+            check_positive("max_t_end", max_t_end)
+        check_positive("relax", relax)
+    else:
+        if max_t_end is not None:
+            raise ParameterError("max_t_end applies to the paper protocol (use t_end as cap)")
+        if t_end is not None:
+            check_positive("t_end", t_end)
     kick = check_nonnegative("kick", kick)
-    if max_t_end is not None:
-        check_positive("max_t_end", max_t_end)
-    check_positive("relax", relax)
     points = [p.replace(**{param: float(v)}) for v in vals]  # validates every value first
     names = (*_SWEEP_VARS, "t_end")
     out = {name: np.full((len(directions), vals.size), np.nan) for name in names}
     regime = np.full((len(directions), vals.size), "", dtype=object)
+    status = np.full((len(directions), vals.size), "", dtype=object)
     state = None if y0 is None else _check_state(y0)
     push = kick * np.array([1.0, 0.0, 0.0, 1.0]) / math.sqrt(2.0)
     for i, d in enumerate(directions):
@@ -422,32 +595,44 @@ def sweep(
             if n:
                 state = _into_ball(state + push)
             duration = t_end
-            if max_t_end is not None:
+            if protocol == "paper" and max_t_end is not None:
                 duration = min(max_t_end, max(t_end, relax / _leading_rate(points[j], state)))
-            sim = simulate(points[j], duration, y0=state, **sim_kw)
+            sim = simulate(points[j], duration, protocol=protocol, y0=state, **sim_kw)
             state = sim.final_state
             s = sim.summary
             regime[i, j] = s.regime
+            status[i, j] = s.status
             for name in _SWEEP_VARS:
                 out[name][i, j] = getattr(s, name)
-            out["t_end"][i, j] = duration
+            out["t_end"][i, j] = float(sim.dataset.t[-1])
             if progress is not None:
                 progress()
     dims = ("direction", param)
     ds = xr.Dataset(
-        {"regime": (dims, regime.astype(str)), **{k: (dims, v) for k, v in out.items()}},
+        {
+            "regime": (dims, regime.astype(str)),
+            "status": (dims, status.astype(str)),
+            **{k: (dims, v) for k, v in out.items()},
+        },
         coords={"direction": list(directions), param: vals},
     )
     ds["t_end"].attrs["long_name"] = "duration of the run at this point"
+    ds["status"].attrs["long_name"] = "ok (settled / completed) or not_settled"
+    settings = {
+        "protocol": protocol,
+        "t_end_given": "none" if t_end is None else float(t_end),
+        "kick": kick,
+        **({"max_t_end": "none" if max_t_end is None else float(max_t_end), "relax": relax}
+           if protocol == "paper" else {}),
+    }  # fmt: skip
+    sim_attrs = {k: (json.dumps(asdict(v)) if isinstance(v, Stationarity) else v)
+                 for k, v in sim_kw.items()}  # fmt: skip
     ds.attrs = provenance_attrs(
         {
             **{k: v for k, v in p.as_attrs().items() if k != param},
             "swept": param,
-            "t_end_min": float(t_end),
-            "max_t_end": "none" if max_t_end is None else float(max_t_end),
-            "relax": relax,
-            "kick": kick,
-            **sim_kw,
+            **settings,
+            **sim_attrs,
             "coexistence": [x for iv in coexistence_intervals(ds) for x in iv],
         }
     )

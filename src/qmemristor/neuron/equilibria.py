@@ -148,11 +148,21 @@ def _scan_grid(p: NeuronParams, r_m: float | None = None) -> NDArray[np.float64]
 
 
 def _brent(fn, a: float, b: float) -> float:
-    """Brent's method to full precision relative to the bracket's scale (also near V = 0)."""
+    """Brent's method to full precision relative to the bracket's scale (also near V = 0).
+
+    The bracket is checked with the scalar evaluation Brent uses: deep in the tails (values
+    of 1e-319) the vectorised scan and the scalar path can round to opposite signs; such a
+    "bracket" holds no root, and its end of smaller |fn| is returned.
+    """
     scale = max(abs(a), abs(b), 1e-300)
-    return optimize.brentq(
-        lambda s: float(fn(np.array(s))), a, b, xtol=1e-15 * scale, rtol=4 * _EPS, maxiter=200
-    )
+
+    def f(s: float) -> float:
+        return float(fn(np.array(s)))
+
+    fa, fb = f(a), f(b)
+    if not (_opposite(fa, fb) or fa == 0 or fb == 0):
+        return a if abs(fa) <= abs(fb) else b
+    return optimize.brentq(f, a, b, xtol=1e-15 * scale, rtol=4 * _EPS, maxiter=200)
 
 
 def _opposite(a: float, b: float) -> bool:
@@ -324,6 +334,8 @@ def quasi_static_ramp(
     values = np.asarray(v_in_values, dtype=float).reshape(-1)
     if values.size == 0 or not np.all(np.isfinite(values)):
         raise ParameterError("v_in values of a ramp must be finite and not empty")
+    p.replace(v_in=float(values.min()))  # both ends in the representable range
+    p.replace(v_in=float(values.max()))
     check_finite("v_start", v_start)
     folds = fold_points(p)
     fold_v = np.array([fd.V for fd in folds])

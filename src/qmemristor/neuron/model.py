@@ -38,7 +38,8 @@ from functools import cached_property
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ..errors import check_finite, check_nonnegative, check_positive, check_range
+from .. import limits as lim
+from ..errors import ParameterError, check_finite, check_nonnegative, check_positive, check_range
 from .device import FijTables, _scalar_orders, device_tables, evaluate, evaluate_orders
 
 __all__ = [
@@ -68,10 +69,13 @@ class NeuronParams:
     Defaults: the device of the paper (l = 0.5, x0 = 0.8, λ = 0.13, α = 1, Ω = 7) and the
     operating point of its Fig. 3 (R_m = 5, V_in = 0.23, Γ = 0.1, Z_T = 1).
 
+    Representable ranges (:mod:`qmemristor.limits` gives the reasons): |V_in|, R_m, Γ, |Ω| ≤ 1e8;
+    l, λ ∈ [1e-3, 1e3] with l/λ ≤ 1e3; |x0| ≤ 1e3.
+
     Parameters
     ----------
     v_in : float
-        Input bias voltage V_in (any finite real; negative inputs are allowed).
+        Input bias voltage V_in (finite; negative inputs are allowed).
     r_m : float
         Load resistance R_m ≥ 0 (units of R_ext).
     gamma : float
@@ -101,19 +105,25 @@ class NeuronParams:
     lam: float = 0.13
 
     def __post_init__(self) -> None:
+        rate, lo, hi = lim.NEURON_RATE_MAX, lim.NEURON_LENGTH_MIN, lim.NEURON_LENGTH_MAX
         checked = {
-            "v_in": check_finite("v_in", self.v_in),
-            "r_m": check_nonnegative("r_m", self.r_m),
-            "gamma": check_nonnegative("gamma", self.gamma),
+            "v_in": _bounded("v_in", check_finite("v_in", self.v_in), rate),
+            "r_m": _bounded("r_m", check_nonnegative("r_m", self.r_m), rate),
+            "gamma": _bounded("gamma", check_nonnegative("gamma", self.gamma), rate),
             "alpha": check_range("alpha", self.alpha, 0.0, 2.0),
             "z_t": check_range("z_t", self.z_t, 0.0, 1.0),
-            "omega": check_finite("omega", self.omega),
-            "l": check_positive("l", self.l),
-            "x0": check_finite("x0", self.x0),
-            "lam": check_positive("lam", self.lam),
+            "omega": _bounded("omega", check_finite("omega", self.omega), rate),
+            "l": check_range("l", check_positive("l", self.l), lo, hi),
+            "x0": _bounded("x0", check_finite("x0", self.x0), lim.NEURON_X0_MAX),
+            "lam": check_range("lam", check_positive("lam", self.lam), lo, hi),
         }
+        if checked["l"] > lim.NEURON_LENGTH_RATIO_MAX * checked["lam"]:
+            raise ParameterError(
+                f"l/lam must be ≤ {lim.NEURON_LENGTH_RATIO_MAX:g} (got l = {checked['l']:g}, "
+                f"lam = {checked['lam']:g}): the device tables cost grows like l/λ"
+            )
         for name, value in checked.items():
-            object.__setattr__(self, name, value)
+            object.__setattr__(self, name, value + 0.0)  # + 0.0: −0.0 becomes 0.0
 
     @cached_property
     def tables(self) -> FijTables:
@@ -142,6 +152,18 @@ class NeuronParams:
     def as_attrs(self) -> dict[str, float]:
         """Parameters for dataset attributes."""
         return dataclasses.asdict(self)
+
+
+def _bounded(name: str, value: float, bound: float) -> float:
+    """``value`` if ``|value| ≤ bound`` (:mod:`qmemristor.limits` says why), else an error."""
+    if abs(value) > bound:
+        raise ParameterError(
+            f"|{name}| must be ≤ {bound:g} (got {value:g}): beyond, the neuron's O(1) rates "
+            "are lost in the round-off of this one"
+            if bound == lim.NEURON_RATE_MAX
+            else f"|{name}| must be ≤ {bound:g} (got {value:g})"
+        )
+    return value
 
 
 def _split(y: NDArray, pvec: NDArray):

@@ -417,7 +417,7 @@ def run_table(
 
     The rows ``esn`` and ``linear`` get the features F of the first quantum reservoir listed;
     every quantum reservoir also gets its own pair of baselines with its own F
-    (:attr:`TableResult.matched`; computed once per distinct F).  Every task is built first
+    (``TableResult.matched``; computed once per distinct F).  Every task is built first
     (:func:`table_tasks`), so a bad size fails before any work.  ``progress(description)``
     is called after every reservoir run (for progress bars).
     """

@@ -3,8 +3,10 @@
 * :mod:`.grid` — axes ``NAME=START:STOP:NUM``, the frozen :class:`Sweep` specification, chunks;
 * :mod:`.models` — what a sweep runs (:class:`SweepModel`; ``"neuron"`` built in,
   :func:`register_model` / :func:`pointwise` for others);
-* :mod:`.batch` — the compiled batched Dormand–Prince integrator of the neuron;
-* :mod:`.neuron` — the neuron sweep model (span, frequency, regime, V_mean, status);
+* :mod:`.batch` — the compiled batched Dormand–Prince integrator of the neuron, each point
+  run until stationary (or for the paper's fixed t_end);
+* :mod:`.neuron` — the neuron sweep model (span, frequency, regime, V_mean, status,
+  t_reached, tau);
 * :mod:`.coupled` — two coupled memristors (max concurrence, mean form factor), built with
   :func:`pointwise`;
 * :mod:`.store` — in-memory results or a resumable zarr store;
@@ -14,8 +16,8 @@ Quick start::
 
     from qmemristor.sweeps import make_sweep, run_sweep
     sweep = make_sweep("neuron", ["gamma=0.01:1:100", "z_t=0:1:100"],
-                       fixed={"v_in": 2, "r_m": 6}, options={"t_end": 1500})
-    ds = run_sweep(sweep, out="map.zarr")     # resumable; ds.span(gamma, z_t)
+                       fixed={"v_in": 2, "r_m": 6})  # options={"protocol": "paper"}: t_end 1500
+    ds = run_sweep(sweep, out="map.zarr")     # resumable; ds.span(gamma, z_t), ds.status
 """
 
 from .._lazy import lazy_exports

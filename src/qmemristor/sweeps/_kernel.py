@@ -77,15 +77,24 @@ def dpoly(q0, q1, q2, q3, th):
 
 
 @numba.njit(cache=True, nogil=True)
-def one_point(p, y0, c, tab, t_end, t_win, dt_out, rtol, atol, h0, h_max, max_steps, ball_tol,
-              samples, stats):  # fmt: skip
-    """Integrate one point from t = 0 to t_end; fill ``samples`` and ``stats``.
+def one_point(p, y0, c, tab, sched, n_win, settle, s_atol, s_rtol, dt_out, atol, h0, h_max,
+              max_steps, ball_tol, samples, stats):  # fmt: skip
+    """Integrate one point window by window; fill ``samples`` and ``stats``.
 
-    ``p`` (7,) in PARAM_NAMES order, ``y0`` (4,).  ``stats`` ← (V_max, V_min, V_mean,
-    t_reached, X, Y, Z, V, max |r| over the accepted steps).  Returns (status, accepted
-    steps, rejected steps).
+    ``p`` (7,) in PARAM_NAMES order, ``y0`` (4,).  ``sched`` = (t_first, W, t_end, f, s_off,
+    rtol):
+    windows ``[t_first + kW, t_first + (k+1)W]``, k = 0 … n_win − 1, the last ending exactly at
+    ``t_end``; the stretch before ``t_first`` is integrated but not recorded.  ``f`` is the
+    drift factor of the settledness test (``settle``: stop after the first window k ≥ 2 whose
+    last two differences of V_max and of V_min pass ``f|Δ| ≤ s_atol + s_rtol·span``; if none
+    does, status 5).  Each window's V is sampled at ``window start + s_off + j·dt_out``.
+    ``stats`` ← (V_max, V_min, V_mean of the last window, t_reached, X, Y, Z, V, max |r| over
+    the accepted steps, start of the last window, windows integrated).  Returns (status,
+    accepted steps, rejected steps).
     """
     v_in, r_m, gamma, ag, z_t, om, x0 = p[0], p[1], p[2], p[3] * p[2], p[4], p[5], p[6]
+    t_first, w_len, t_end, drift, s_off = sched[0], sched[1], sched[2], sched[3], sched[4]
+    rtol = sched[5]
     n_samp = samples.shape[0]
     k = np.zeros((7, 4))
     y = y0.copy()
@@ -94,11 +103,15 @@ def one_point(p, y0, c, tab, t_end, t_win, dt_out, rtol, atol, h0, h_max, max_st
         y[0], y[1], y[2], y[3], v_in, r_m, gamma, ag, z_t, om, x0, c, tab
     )
     t = 0.0
-    h = min(h0, h_max, t_end)
+    win = 0  # index of the current window
+    t_win = t_first  # its start and end
+    w_end = t_end if n_win == 1 else t_first + w_len
+    h = min(h0, h_max, w_end)
     err_old = 1e-4  # PI control: the previous accepted error (Hairer's DOPRI5 start value)
     vmax = -np.inf
     vmin = np.inf
     vint = 0.0
+    a1 = a2 = b1_ = b2_ = np.nan  # V_max and V_min of the previous two windows
     j = 0  # index of the next sample
     n_acc = 0
     n_rej = 0
@@ -113,37 +126,38 @@ def one_point(p, y0, c, tab, t_end, t_win, dt_out, rtol, atol, h0, h_max, max_st
         if h < EPS16 * max(abs(t), 1.0):
             status = 2
             break
-        last = t + h >= t_end
+        last = t + h >= w_end
+        h_try = h  # the controller's proposal, before a cut at the window's end
         if last:
-            h = t_end - t
+            h = w_end - t
         # stages 2–6 and the 5th-order solution (FSAL: stage 7 = f(y_new))
         s0 = y[0] + h * (a21 * k[0, 0])
-        s1 = y[1] + h * (a21 * k[0, 1])
-        s2 = y[2] + h * (a21 * k[0, 2])
+        s1_ = y[1] + h * (a21 * k[0, 1])
+        s2_ = y[2] + h * (a21 * k[0, 2])
         s3 = y[3] + h * (a21 * k[0, 3])
         k[1, 0], k[1, 1], k[1, 2], k[1, 3] = field(
-            s0, s1, s2, s3, v_in, r_m, gamma, ag, z_t, om, x0, c, tab
+            s0, s1_, s2_, s3, v_in, r_m, gamma, ag, z_t, om, x0, c, tab
         )
         s0 = y[0] + h * (a31 * k[0, 0] + a32 * k[1, 0])
-        s1 = y[1] + h * (a31 * k[0, 1] + a32 * k[1, 1])
-        s2 = y[2] + h * (a31 * k[0, 2] + a32 * k[1, 2])
+        s1_ = y[1] + h * (a31 * k[0, 1] + a32 * k[1, 1])
+        s2_ = y[2] + h * (a31 * k[0, 2] + a32 * k[1, 2])
         s3 = y[3] + h * (a31 * k[0, 3] + a32 * k[1, 3])
         k[2, 0], k[2, 1], k[2, 2], k[2, 3] = field(
-            s0, s1, s2, s3, v_in, r_m, gamma, ag, z_t, om, x0, c, tab
+            s0, s1_, s2_, s3, v_in, r_m, gamma, ag, z_t, om, x0, c, tab
         )
         s0 = y[0] + h * (a41 * k[0, 0] + a42 * k[1, 0] + a43 * k[2, 0])
-        s1 = y[1] + h * (a41 * k[0, 1] + a42 * k[1, 1] + a43 * k[2, 1])
-        s2 = y[2] + h * (a41 * k[0, 2] + a42 * k[1, 2] + a43 * k[2, 2])
+        s1_ = y[1] + h * (a41 * k[0, 1] + a42 * k[1, 1] + a43 * k[2, 1])
+        s2_ = y[2] + h * (a41 * k[0, 2] + a42 * k[1, 2] + a43 * k[2, 2])
         s3 = y[3] + h * (a41 * k[0, 3] + a42 * k[1, 3] + a43 * k[2, 3])
         k[3, 0], k[3, 1], k[3, 2], k[3, 3] = field(
-            s0, s1, s2, s3, v_in, r_m, gamma, ag, z_t, om, x0, c, tab
+            s0, s1_, s2_, s3, v_in, r_m, gamma, ag, z_t, om, x0, c, tab
         )
         s0 = y[0] + h * (a51 * k[0, 0] + a52 * k[1, 0] + a53 * k[2, 0] + a54 * k[3, 0])
-        s1 = y[1] + h * (a51 * k[0, 1] + a52 * k[1, 1] + a53 * k[2, 1] + a54 * k[3, 1])
-        s2 = y[2] + h * (a51 * k[0, 2] + a52 * k[1, 2] + a53 * k[2, 2] + a54 * k[3, 2])
+        s1_ = y[1] + h * (a51 * k[0, 1] + a52 * k[1, 1] + a53 * k[2, 1] + a54 * k[3, 1])
+        s2_ = y[2] + h * (a51 * k[0, 2] + a52 * k[1, 2] + a53 * k[2, 2] + a54 * k[3, 2])
         s3 = y[3] + h * (a51 * k[0, 3] + a52 * k[1, 3] + a53 * k[2, 3] + a54 * k[3, 3])
         k[4, 0], k[4, 1], k[4, 2], k[4, 3] = field(
-            s0, s1, s2, s3, v_in, r_m, gamma, ag, z_t, om, x0, c, tab
+            s0, s1_, s2_, s3, v_in, r_m, gamma, ag, z_t, om, x0, c, tab
         )
         for i in range(4):
             yn[i] = y[i] + h * (
@@ -186,7 +200,7 @@ def one_point(p, y0, c, tab, t_end, t_win, dt_out, rtol, atol, h0, h_max, max_st
             h *= max(_FAC_MIN, _SAFETY * err**-_ALPHA)
             continue
         # accepted step [t, t1]: statistics over the part inside the window
-        t1 = t_end if last else t + h
+        t1 = w_end if last else t + h
         if t1 > t_win:
             q0 = q1 = q2 = q3 = 0.0
             for s in range(7):
@@ -234,7 +248,7 @@ def one_point(p, y0, c, tab, t_end, t_win, dt_out, rtol, atol, h0, h_max, max_st
                 d_a = d_b
             # the uniform samples in [t, t1]
             while j < n_samp:
-                ts = t_win + j * dt_out
+                ts = t_win + s_off + j * dt_out
                 if ts > t1:
                     break
                 samples[j] = poly(q0, q1, q2, q3, v0, min(max((ts - t) / h, 0.0), 1.0))
@@ -257,13 +271,37 @@ def one_point(p, y0, c, tab, t_end, t_win, dt_out, rtol, atol, h0, h_max, max_st
         rejected = False
         err_old = max(err, 1e-4)
         h = min(h * fac, h_max)
-    if status == 0:
-        while j < n_samp:  # a last sample time rounded just beyond t_end
-            samples[j] = y[3]
-            j += 1
+        if last:  # the window is complete
+            # a step cut short to end the window says nothing about the next one: go on from
+            # the proposal (else a cut to ~1e-13 leaves h below the underflow test)
+            h = min(max(h, h_try), h_max)
+            while j < n_samp:  # a last sample time rounded just beyond the window's end
+                samples[j] = y[3]
+                j += 1
+            if settle and win >= 2:
+                tol = s_atol + s_rtol * (vmax - vmin)
+                if (
+                    drift * abs(vmax - a1) <= tol
+                    and drift * abs(a1 - a2) <= tol
+                    and drift * abs(vmin - b1_) <= tol
+                    and drift * abs(b1_ - b2_) <= tol
+                ):
+                    break  # settled: status 0, this window's statistics
+            if win == n_win - 1:
+                status = 5 if settle else 0
+                break
+            a2, a1, b2_, b1_ = a1, vmax, b1_, vmin
+            win += 1
+            t_win = w_end
+            w_end = t_end if win == n_win - 1 else t_first + (win + 1) * w_len
+            vmax = -np.inf
+            vmin = np.inf
+            vint = 0.0
+            j = 0
+    if status == 0 or status == 5:
         stats[0] = vmax
         stats[1] = vmin
-        stats[2] = vint / (t_end - t_win)
+        stats[2] = vint / (w_end - t_win)
     else:
         stats[0] = stats[1] = stats[2] = np.nan
         samples[:] = np.nan
@@ -271,17 +309,20 @@ def one_point(p, y0, c, tab, t_end, t_win, dt_out, rtol, atol, h0, h_max, max_st
     for i in range(4):
         stats[4 + i] = y[i]
     stats[8] = math.sqrt(r2max)
+    stats[9] = t_win
+    stats[10] = win + 1
     return status, n_acc, n_rej
 
 
 @numba.njit(cache=True, nogil=True)
-def batch(pvecs, y0s, c, tab, t_end, t_win, dt_out, rtol, atol, h0, h_max, max_steps,
-          ball_tol, samples, stats, status, counts):  # fmt: skip
-    """:func:`one_point` for every row of ``pvecs`` (n, 7) and ``y0s`` (n, 4), in order."""
+def batch(pvecs, y0s, c, tab, scheds, n_wins, settle, s_atol, s_rtol, dt_out, atol, h0, h_max,
+          max_steps, ball_tol, samples, stats, status, counts):  # fmt: skip
+    """:func:`one_point` for every row of ``pvecs`` (n, 7), ``y0s`` (n, 4), ``scheds`` (n, 6)
+    and ``n_wins`` (n,), in order."""
     for i in range(pvecs.shape[0]):
         st, na, nr = one_point(
-            pvecs[i], y0s[i], c, tab, t_end, t_win, dt_out, rtol, atol, h0, h_max, max_steps,
-            ball_tol, samples[i], stats[i],
+            pvecs[i], y0s[i], c, tab, scheds[i], n_wins[i], settle, s_atol, s_rtol, dt_out,
+            atol, h0, h_max, max_steps, ball_tol, samples[i], stats[i],
         )  # fmt: skip
         status[i] = st
         counts[i, 0] = na
