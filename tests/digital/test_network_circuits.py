@@ -148,10 +148,10 @@ def _within(est, exact, err, k=5.0):
 @pytest.mark.parametrize("backend", ["sampled", "aer"])
 def test_shot_estimates_within_the_binomial_bound(backend):
     """Every node's ⟨σx, σy, σz⟩ within 5 standard errors of the exact value (the SE is the
-    binomial one, pooled over the settings: with ~200 estimates a 5σ miss has probability
-    ~1e-4); the same seed gives the same counts (same code, same inputs)."""
+    binomial one, pooled over the settings: with ~45 estimates a 5σ miss has probability
+    ~3e-5); the same seed gives the same counts (same code, same inputs)."""
     net = MemristorNetwork.build(3, "ring", "yy", memristor=MemristorParams(gamma0=0.05))
-    t = time_grid(1, 8)
+    t = time_grid(1, 4)
     ref = propagate_density(net, TILTED, t)
     ex = Execution(backend=backend, layout="shared", shots=2000, seed=11)
     st = simulate_network_circuits(net, TILTED, t, ex)
