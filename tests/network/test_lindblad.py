@@ -102,7 +102,7 @@ def _qutip_states(net, states, t, dt):
         # a quarter period at N = 5: both integrators cost ~20 s per period here (1024
         # unknowns at rtol 1e-10); in a quarter the coupling angle g·T/4 ≈ 0.8 rad and the
         # decay γ0·T/4 ≈ 0.3 are already far from small, so the check keeps its power
-        (5, "star", "cry", "interaction", 0.25),
+        pytest.param(5, "star", "cry", "interaction", 0.25, marks=pytest.mark.slow),
     ],
 )
 def test_lindblad_reference_matches_qutip(n, topology, name, frame, span):
