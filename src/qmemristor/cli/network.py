@@ -178,7 +178,8 @@ def network_cmd(
     """
     from .. import limits
     from ..memristor import MemristorParams
-    from ..memristor.coupled import Coupling, get_preset
+    from ..memristor.coupled import get_preset
+    from ..memristor.interactions import Coupling
     from .memristor import checked_grid
 
     check_out(out)
