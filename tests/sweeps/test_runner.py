@@ -230,7 +230,7 @@ def test_local_processes_threads_and_one_thread_agree(many_chunks, small_referen
 # --------------------------------------------------------------------------------------------
 KILL_ARGS = [
     "neuron", "sweep", "--x", "gamma=0.02:0.5:12", "--y", "z_t=0.6:1:5", "--v-in", "2",
-    "--r-m", "6", "--t-end", "1500", "--chunk-size", "5", "--json",
+    "--r-m", "6", "--protocol", "paper", "--t-end", "6000", "--chunk-size", "5", "--json",
 ]  # fmt: skip
 
 
@@ -252,7 +252,7 @@ def _done(path: Path) -> np.ndarray | None:
 def test_sigkill_and_rerun_equals_an_uninterrupted_sweep(tmp_path, cli):
     """SIGKILL a CLI sweep mid-way, rerun the same command: same dataset, no point redone.
 
-    12 × 5 points in 12 chunks of 5 (one Γ row each; ~20 ms a point on one core).  The test
+    12 × 5 points in 12 chunks of 5 (one Γ row each; ~0.1 s a point on one core).  The test
     waits until at least two chunks are stored, kills the process (no clean-up runs), then
     reruns it.  Evaluations are counted with the ``QMEMRISTOR_SWEEP_EVAL_LOG`` hook.
     """
@@ -292,7 +292,7 @@ def test_sigkill_and_rerun_equals_an_uninterrupted_sweep(tmp_path, cli):
     assert res.code == 0, res.err
     spec = make_sweep(
         "neuron", ["gamma=0.02:0.5:12", "z_t=0.6:1:5"], fixed={"v_in": 2.0, "r_m": 6.0},
-        options={"t_end": 1500.0}, chunk_points=5,
+        options={"protocol": "paper", "t_end": 6000.0}, chunk_points=5,
     )  # fmt: skip
     a = SweepStore.open(out, spec, _neuron()).to_dataset()
     b = SweepStore.open(fresh, spec, _neuron()).to_dataset()
