@@ -518,16 +518,29 @@ class DaskExecutor:
         self.client = client
         self.processes = processes
         self._own: list[Any] = []
+        self._log_levels: list[tuple[Any, int]] = []
 
     def __enter__(self) -> DaskExecutor:
         if self.client is not None:
             return self
+        import logging
+
         from distributed import Client, LocalCluster
+
+        # distributed logs a lost scheduler (and its reconnection attempts) on stderr, where
+        # the caller reports it in one line instead (ExecutorLostError); restored on exit
+        # unless the scheduler was lost (see _lost)
+        # (the handler distributed puts on its logger: its child loggers have levels of their
+        # own, so the handler is where all of them can be held back)
+        self._log_levels = [(h, h.level) for h in logging.getLogger("distributed").handlers]
+        for h, _ in self._log_levels:
+            h.setLevel(logging.CRITICAL + 1)
 
         if self.address is not None:
             try:
                 self.client = Client(self.address, timeout="5s")
             except (OSError, TimeoutError) as exc:
+                self.__exit__()
                 raise OSError(f"cannot reach the Dask scheduler at {self.address}: {exc}") from exc
             self._own = [self.client]
         else:
@@ -548,10 +561,17 @@ class DaskExecutor:
             with contextlib.suppress(Exception):
                 obj.close(timeout=5)
         self._own = []
+        for h, level in self._log_levels:
+            h.setLevel(level)
+        self._log_levels = []
 
     def _lost(self, exc: BaseException) -> ExecutorLostError:
         where = f" at {self.address}" if self.address else ""
-        detail = " ".join(str(exc).split()) or type(exc).__name__
+        reason = getattr(exc, "reason", None)  # a future cancelled by distributed
+        # the client keeps trying to reconnect in the background and logs a traceback when it
+        # gives up, after this run has ended: distributed's log stays quiet from now on
+        self._log_levels = []
+        detail = reason or " ".join(str(exc).split()) or type(exc).__name__
         return ExecutorLostError(f"lost the Dask scheduler{where} ({detail})")
 
     def map(

@@ -25,8 +25,8 @@ Writes are batched: :meth:`SweepStore.write` keeps a chunk's results in memory a
 is written by :meth:`SweepStore.flush`, block by block, when the last flush is older than
 :data:`FLUSH_COST_RATIO` times its own duration (at most ``flush_interval`` seconds; at the
 end, on an error and on Ctrl-C too): storing then costs at most ~2 % of a run, however small
-its chunks, and the store stays as fresh as that allows.  A run killed between flushes loses only the
-chunks computed since the last flush (they are recomputed).  The store is created at the
+its chunks, and the store stays as fresh as that allows.  A run killed between flushes loses
+only the chunks computed since the last flush (they are recomputed).  The store is created at the
 first flush, so a sweep that fails before its first result leaves no store behind.
 
 Only the driver process writes (workers return their chunk's results, a few numbers per
