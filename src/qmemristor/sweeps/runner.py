@@ -442,19 +442,22 @@ class LocalExecutor:
             )
         queue_ = iter(chunks)
         pending: set[Any] = set()
+        ready: list[Any] = []  # completed, not yet handed to the caller
         try:
             # range first: zip stops on it without drawing (and dropping) one more chunk
             first = [c for _, c in zip(range(2 * self.workers), queue_, strict=False)]
             pending = {pool.submit(fn, arg, sweep, c) for c in first}
             while pending:
                 finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for f in finished:
+                ready = list(finished)
+                while ready:
+                    f = ready.pop()
                     nxt = next(queue_, None)  # keep the workers busy while the caller stores
                     if nxt is not None:
                         pending.add(pool.submit(fn, arg, sweep, nxt))
                     yield f.result()
         except BaseException:
-            self.unconsumed = _ready_results(pending)
+            self.unconsumed = _ready_results([*ready, *pending])
             for f in pending:
                 f.cancel()
             _abandon(pool)
@@ -721,26 +724,32 @@ def _run(sweep, mdl, results, executor, progress, say, path) -> Any:
         ex = executor if executor is not None else LocalExecutor()
         ex.__enter__()
         stream = ex.map(mdl, sweep, _Pending(results.pending(), n_todo))
+        stopped: BaseException | None = None
         try:
             for chunk, res in stream:
                 results.write(chunk, res)
                 done += chunk.size
                 if progress is not None:
                     progress(done, sweep.n_points)
-        except KeyboardInterrupt:
-            for chunk, res in getattr(ex, "unconsumed", ()):
-                results.write(chunk, res)
-                done += chunk.size
-            raise SweepInterrupted(f"interrupted; {_kept(done, sweep, path)}") from None
-        except ExecutorLostError as exc:
-            raise ExecutorLostError(f"{exc}; {_kept(done, sweep, path)}") from None
+        except (KeyboardInterrupt, ExecutorLostError) as exc:
+            stopped = exc
         finally:
+            # closing the stream hands over the chunks that completed but were not taken (a
+            # Ctrl-C may arrive while a result is being stored, outside the stream)
             stream.close()
             try:
+                if isinstance(stopped, KeyboardInterrupt):
+                    for chunk, res in getattr(ex, "unconsumed", ()):
+                        results.write(chunk, res)
                 results.flush()
             finally:
                 with contextlib.suppress(Exception):
                     ex.__exit__(None, None, None)
+        if stopped is not None:  # what is kept, counted from the results themselves
+            kept = _kept(int(point_mask(sweep, results.done_mask()).sum()), sweep, path)
+            if isinstance(stopped, KeyboardInterrupt):
+                raise SweepInterrupted(f"interrupted; {kept}") from None
+            raise ExecutorLostError(f"{stopped}; {kept}") from None
         if not results.done_mask().all():  # an executor that lost chunks must not pass
             left = next(results.pending())
             raise RuntimeError(f"chunk {left.index} was not computed")

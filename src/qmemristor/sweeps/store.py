@@ -175,12 +175,14 @@ class MemoryResults:
 # --------------------------------------------------------------------------------------------
 # blocks
 # --------------------------------------------------------------------------------------------
-def block_factors(sweep: Sweep, points: int = BLOCK_POINTS) -> tuple[int, ...]:
-    """Sweep chunks per stored block along each axis: about ``points`` points, whole rows of
-    chunks along the last axes first (as :func:`~qmemristor.sweeps.grid.default_chunk`)."""
+def block_factors(sweep: Sweep, points: int | None = None) -> tuple[int, ...]:
+    """Sweep chunks per stored block along each axis: about ``points`` points (default
+    :data:`BLOCK_POINTS`), whole rows of chunks along the last axes first (as
+    :func:`~qmemristor.sweeps.grid.default_chunk`)."""
     grid = sweep.chunk_grid
     factors = [1] * len(grid)
-    budget = max(1, int(points) // math.prod(sweep.chunk))
+    target = BLOCK_POINTS if points is None else int(points)
+    budget = max(1, target // math.prod(sweep.chunk))
     for i in range(len(grid) - 1, -1, -1):
         take = min(grid[i], budget)
         factors[i] = take
@@ -379,8 +381,10 @@ class SweepStore:
         self.load()
         for name, values in _check_results(chunk, self.model, results).items():
             self.arrays[name][chunk.slices] = values
-        self.done[chunk.index] = True
+        # the block is marked for the next flush before the chunk counts as done: a Ctrl-C
+        # in between leaves the chunk undone, never done and unstored
         self._dirty.add(tuple(i // f for i, f in zip(chunk.index, self.factors, strict=True)))
+        self.done[chunk.index] = True
         wait = min(self.flush_interval, FLUSH_COST_RATIO * self._flush_cost)
         if time.monotonic() - self._last_flush >= wait:
             self.flush()
