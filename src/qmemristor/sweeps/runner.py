@@ -166,7 +166,7 @@ def make_sweep(
         Unknown names (the message lists the valid ones), a parameter swept twice or swept
         and fixed, an axis value the model rejects (e.g. α outside [0, 2]), bad options or
         tolerances outside the shared ranges (``rtol`` in [1e-14, 0.1], ``atol`` in
-        [1e-30, 0.1]).
+        [1e-30, 1e-4]).
     ResourceLimitError
         The sweep's results do not fit the memory budget (:func:`check_sweep_size`), or
         ``check_size`` refused it.
