@@ -167,8 +167,9 @@ def integrate_trajectory(
         atol=atol,
         **({"jac": jac} if jac is not None else {}),
     )
-    if sol.status != 0:
-        raise RuntimeError(f"{method} failed at t = {sol.t[-1]:g}: {sol.message}")
+    if sol.status != 0:  # sol.t is empty when the first step fails
+        where = f"t = {sol.t[-1]:g}" if len(sol.t) else f"its first step from t = {t[0]:g}"
+        raise RuntimeError(f"{method} failed at {where}: {' '.join(str(sol.message).split())}")
     return sol.y.T
 
 
