@@ -32,6 +32,7 @@ import numpy as np
 
 from qmemristor.digital import build_protocol, protocol_circuits, run_protocol
 from qmemristor.memristor import InitialState, MemristorParams
+from qmemristor.options import Execution
 
 PARAMS = MemristorParams(gamma0=0.4)
 STATE = InitialState.from_angles(math.pi / 4, math.pi / 5)
@@ -82,12 +83,16 @@ def main() -> None:
     )
 
     # cold first call of ours (includes building the collision operator from Qiskit once)
-    cold = timed(lambda: run_protocol(PARAMS, STATE, t, backend="sampled", seed=1), 1)
+    cold = timed(lambda: run_protocol(PARAMS, STATE, t, Execution(backend="sampled", seed=1)), 1)
     base = paper_protocol(t, seed=1)
-    sampled = timed(lambda: run_protocol(PARAMS, STATE, t, backend="sampled", seed=1), args.repeat)
-    density = timed(lambda: run_protocol(PARAMS, STATE, t, backend="density"), args.repeat)
+    sampled = timed(
+        lambda: run_protocol(PARAMS, STATE, t, Execution(backend="sampled", seed=1)), args.repeat
+    )
+    density = timed(
+        lambda: run_protocol(PARAMS, STATE, t, Execution(backend="density")), args.repeat
+    )
     reset_aer = timed(
-        lambda: run_protocol(PARAMS, STATE, t, backend="aer", layout="reset", seed=1),
+        lambda: run_protocol(PARAMS, STATE, t, Execution(backend="aer", layout="reset", seed=1)),
         max(1, args.repeat // 2),
     )
     print()
@@ -106,7 +111,9 @@ def main() -> None:
     per = []
     for n in (600, 6_000, 60_000):
         tt = grid(n - 1)  # n points
-        sec = timed(lambda tt=tt: run_protocol(PARAMS, STATE, tt, backend="sampled", seed=2), 3)
+        sec = timed(
+            lambda tt=tt: run_protocol(PARAMS, STATE, tt, Execution(backend="sampled", seed=2)), 3
+        )
         per.append(sec / n)
         print(f"  {n:6d} points: {fmt(sec)}  ({sec / n * 1e6:7.2f} µs per point)")
     print(f"  per-point cost 60 000 vs 600 points: {per[-1] / per[0]:.2f}× (1 = linear)")

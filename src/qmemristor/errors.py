@@ -96,14 +96,27 @@ def check_time_grid(
     *,
     name: str = "t",
     min_size: int = 1,
+    start_at_zero: bool = False,
     uniform: bool = False,
     rtol: float = 1e-9,
+    uniform_hint: str = "",
 ) -> NDArray[np.float64]:
     """``t`` as a 1-D float array: finite, strictly increasing, at least ``min_size`` long.
 
-    With ``uniform`` every step must equal the first within ``rtol`` relative (grids built as
-    ``arange(n) * dt`` differ from exact multiples by round-off only).  One check for every
-    module that integrates or differentiates on a time grid.
+    One check for every module that integrates, propagates or differentiates on a time grid;
+    ``name`` is how the grid is called in the messages (``"t"``, ``"the time grid"``).
+
+    Parameters
+    ----------
+    start_at_zero : bool
+        ``t[0]`` must be exactly 0 (protocols whose step ``i`` starts at ``t_i``).
+    uniform : bool
+        Every step must equal the mean step ``(t[-1] − t[0])/(n − 1)`` within
+        ``max(rtol·mean, 8 ε max|t|)``.  The floor is the round-off of a grid built as
+        ``arange(n)·Δt``: each time is rounded to the nearest double, so its steps scatter by
+        about ``ulp(t[-1]) ≈ ε·t[-1]``, beyond ``1e-9·Δt`` once the grid has ~1e6 points.
+    uniform_hint : str
+        Appended to the message of a non-uniform grid (why it must be uniform, what to do).
     """
     import numpy as np
 
@@ -112,12 +125,23 @@ def check_time_grid(
     except (TypeError, ValueError):
         raise ParameterError(f"{name} must be a 1-D array of times") from None
     if arr.ndim != 1 or arr.size < min_size:
-        raise ParameterError(f"{name} must be a 1-D grid of at least {min_size} time(s)")
+        what = "a non-empty 1-D grid of" if min_size <= 1 else f"a 1-D grid of at least {min_size}"
+        raise ParameterError(f"{name} must be {what} times (got shape {arr.shape})")
     if not np.all(np.isfinite(arr)):
         raise ParameterError(f"{name} must hold finite times")
+    if start_at_zero and arr[0] != 0.0:
+        raise ParameterError(f"{name} must start at t = 0 (got t[0] = {arr[0]:g})")
     steps = np.diff(arr)
     if np.any(steps <= 0):
         raise ParameterError(f"{name} must be strictly increasing")
-    if uniform and steps.size and np.max(np.abs(steps - steps[0])) > rtol * abs(steps[0]):
-        raise ParameterError(f"{name} must be a uniform grid (equal steps)")
+    if uniform and steps.size:
+        mean = float(arr[-1] - arr[0]) / steps.size
+        dev = float(np.max(np.abs(steps - mean)))
+        floor = 8 * float(np.finfo(float).eps) * float(max(abs(arr[0]), abs(arr[-1])))
+        if dev > max(rtol * mean, floor):
+            hint = f" ({uniform_hint})" if uniform_hint else ""
+            raise ParameterError(
+                f"{name} must be uniform: its steps vary by {dev / mean:.2g} relative to the "
+                f"mean step{hint}"
+            )
     return arr

@@ -30,6 +30,7 @@ from qmemristor.memristor import (
     partial_trace,
     time_grid,
 )
+from qmemristor.options import Execution
 from tests.helpers import MIXED_STATE, PLUS, TILTED, coupled_system
 
 PAULI = {"i": np.eye(2), "x": SIGMA_X, "y": SIGMA_Y, "z": SIGMA_Z}
@@ -64,7 +65,7 @@ def test_density_backend_equals_a_numpy_trotter_map(name, frame):
     NumPy Kraus maps in the paper's) agree to round-off: 60 steps × ~1e-16 per step."""
     t = time_grid(2, 30)
     sysm = coupled_system(name, frame=frame)
-    run = run_coupled_protocol(sysm, TILTED, MIXED_STATE, t, backend="density")
+    run = run_coupled_protocol(sysm, TILTED, MIXED_STATE, t, Execution(backend="density"))
     np.testing.assert_allclose(run.rho, trotter_reference(sysm, TILTED, MIXED_STATE, t), atol=1e-12)
     assert run.shots is None and run.counts is None and run.probabilities.shape == (61, 9, 4)
 
@@ -77,7 +78,7 @@ def test_reset_and_paper_layouts_give_the_same_two_qubit_states(name, s2, frame)
     round-off only (1e-12)."""
     t = time_grid(1, 12)[:4]
     sysm = coupled_system(name, delta=0.5, frame=frame)
-    exact = run_coupled_protocol(sysm, TILTED, s2, t, backend="density").rho
+    exact = run_coupled_protocol(sysm, TILTED, s2, t, Execution(backend="density")).rho
     proto = build_coupled_protocol(sysm, TILTED, s2, t)
     for index in (1, 3):
         states = {}
@@ -106,7 +107,7 @@ def test_without_coupling_each_memristor_follows_its_exact_solution():
     """δ = 0: a product of the two single-memristor solutions (closed form), no entanglement."""
     t = time_grid(3, 30)
     sysm = coupled_system("yy", delta=0.0)
-    run = run_coupled_protocol(sysm, TILTED, MIXED_STATE, t, backend="density")
+    run = run_coupled_protocol(sysm, TILTED, MIXED_STATE, t, Execution(backend="density"))
     for k, (m, s) in enumerate(zip(sysm.memristors, (TILTED, MIXED_STATE), strict=True), start=1):
         red = partial_trace(run.rho, k)
         ex = exact_solution(m, s, t)
@@ -165,7 +166,7 @@ def test_tomography_of_exact_probabilities_recovers_the_states():
     state itself to round-off; the projection leaves a physical state unchanged."""
     t = time_grid(2, 30)
     run = run_coupled_protocol(
-        coupled_system("cry", frame="lab"), TILTED, MIXED_STATE, t, backend="density"
+        coupled_system("cry", frame="lab"), TILTED, MIXED_STATE, t, Execution(backend="density")
     )
     n = 1_000_000
     tt, err = two_qubit_paulis(run.probabilities * n, n, SETTINGS)
@@ -215,9 +216,9 @@ def multinomial_pvalue(counts, p, shots):
 def test_sampled_backend_is_seeded_and_unbiased():
     t = time_grid(2, 15)
     sysm = coupled_system("yy", 0.3)
-    a = run_coupled_protocol(sysm, TILTED, PLUS, t, backend="sampled", seed=4)
-    b = run_coupled_protocol(sysm, TILTED, PLUS, t, backend="sampled", seed=4)
-    c = run_coupled_protocol(sysm, TILTED, PLUS, t, backend="sampled", seed=5)
+    a = run_coupled_protocol(sysm, TILTED, PLUS, t, Execution(backend="sampled", seed=4))
+    b = run_coupled_protocol(sysm, TILTED, PLUS, t, Execution(backend="sampled", seed=4))
+    c = run_coupled_protocol(sysm, TILTED, PLUS, t, Execution(backend="sampled", seed=5))
     assert np.array_equal(a.counts, b.counts) and not np.array_equal(a.counts, c.counts)
     assert a.counts.shape == (31, 9, 4) and np.all(a.counts.sum(axis=-1) == 5000)
     # multinomial counts around the exact probabilities: χ² p-value far from 0 (seeded)
@@ -248,8 +249,10 @@ def test_aer_runs_the_tomography_circuits(layout, n_t):
     outcome probabilities (χ² p > 1e-4, seeded)."""
     t = time_grid(1, 10)[:n_t]
     sysm = coupled_system("cry", 0.5)
-    run = run_coupled_protocol(sysm, TILTED, MIXED_STATE, t, backend="aer", layout=layout, seed=3)
-    exact = run_coupled_protocol(sysm, TILTED, MIXED_STATE, t, backend="density")
+    run = run_coupled_protocol(
+        sysm, TILTED, MIXED_STATE, t, Execution(backend="aer", layout=layout, seed=3)
+    )
+    exact = run_coupled_protocol(sysm, TILTED, MIXED_STATE, t, Execution(backend="density"))
     assert run.counts.shape == (n_t, 9, 4)
     assert multinomial_pvalue(run.counts, exact.probabilities, 5000) > 1e-4
     assert run.info["max_qubits"] == (2 * (n_t - 1) + 2 + 1 if layout == "paper" else 5)
@@ -268,17 +271,19 @@ def test_fake_device_backendv2_and_samplerv2():
 
     t = time_grid(1, 10)[:3]
     sysm = coupled_system("xx", 0.5)
-    p = run_coupled_protocol(sysm, PLUS, TILTED, t, backend="density").probabilities
+    p = run_coupled_protocol(sysm, PLUS, TILTED, t, Execution(backend="density")).probabilities
     ideal = run_coupled_protocol(
-        sysm, PLUS, TILTED, t, backend=AerSimulator(), layout="reset", seed=2
+        sysm, PLUS, TILTED, t, Execution(backend=AerSimulator(), layout="reset", seed=2)
     )
     assert ideal.backend == "backend:aer_simulator"
     assert multinomial_pvalue(ideal.counts, p, 5000) > 1e-4
-    smp = run_coupled_protocol(sysm, PLUS, TILTED, t, backend=SamplerV2(seed=2), layout="paper")
+    smp = run_coupled_protocol(
+        sysm, PLUS, TILTED, t, Execution(backend=SamplerV2(seed=2), layout="paper")
+    )
     assert smp.backend == "sampler:SamplerV2"
     assert multinomial_pvalue(smp.counts, p, 5000) > 1e-4
     noisy = run_coupled_protocol(
-        sysm, PLUS, TILTED, t, backend="fake:manila", layout="reset", seed=2
+        sysm, PLUS, TILTED, t, Execution(backend="fake:manila", layout="reset", seed=2)
     )
     assert noisy.backend == "fake:fake_manila"
     dev = np.abs(noisy.counts / 5000 - p)
@@ -297,11 +302,11 @@ def test_fake_device_backendv2_and_samplerv2():
 )
 def test_bad_input_raises_parameter_error(kwargs, fragment):
     with pytest.raises(ParameterError, match=fragment):
-        run_coupled_protocol(coupled_system(), PLUS, PLUS, time_grid(1, 4), **kwargs)
+        run_coupled_protocol(coupled_system(), PLUS, PLUS, time_grid(1, 4), Execution(**kwargs))
 
 
 def test_grid_and_setting_checks():
-    with pytest.raises(ParameterError, match="uniform time grid"):
+    with pytest.raises(ParameterError, match="must be uniform"):
         run_coupled_protocol(coupled_system(), PLUS, PLUS, np.array([0.0, 0.1, 0.3]))
     proto = build_coupled_protocol(coupled_system(), PLUS, PLUS, time_grid(1, 4))
     with pytest.raises(ParameterError, match="tomography setting"):
@@ -317,5 +322,5 @@ def test_aer_paper_layout_refuses_a_statevector_that_cannot_fit(monkeypatch):
     monkeypatch.setattr(execute, "_memory_bytes", lambda: 2**19)  # a 512 KiB machine
     with pytest.raises(ParameterError, match=r"18-qubit statevector of 4 MiB .* has 512 KiB"):
         run_coupled_protocol(
-            coupled_system(), PLUS, PLUS, time_grid(1, 8), backend="aer", layout="paper"
+            coupled_system(), PLUS, PLUS, time_grid(1, 8), Execution(backend="aer", layout="paper")
         )

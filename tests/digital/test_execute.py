@@ -22,6 +22,7 @@ from qmemristor.memristor import (
     exact_solution,
     time_grid,
 )
+from qmemristor.options import Execution
 from tests.helpers import FIG4, MIXED_STATE, PAPER_STATE, exact_p0
 
 
@@ -47,7 +48,9 @@ def test_density_equals_the_exact_solution(layout, state):
     """5 periods × 30 points (150 collisions): the circuits' Kraus operators composed step by
     step reproduce the closed form to ≲ 150 × 1e-16 per component; measured ~1e-15."""
     t = time_grid(5, 30)
-    run = run_protocol(FIG4, state, t, backend="density", layout=layout, observables="xyz")
+    run = run_protocol(
+        FIG4, state, t, Execution(backend="density", layout=layout), observables="xyz"
+    )
     ex = exact_solution(FIG4, state, t)
     got = paper_expectations(run)
     for o in "xyz":
@@ -61,7 +64,7 @@ def test_density_on_a_long_nonuniform_grid_with_constant_decay():
     params = MemristorParams(gamma0=0.1, decay=ConstantDecay(0.1))
     dt = np.random.default_rng(7).uniform(0.01, 0.4, 600)
     t = np.concatenate([[0.0], np.cumsum(dt)])
-    run = run_protocol(params, PAPER_STATE, t, backend="density")
+    run = run_protocol(params, PAPER_STATE, t, Execution(backend="density"))
     np.testing.assert_allclose(run.p0, exact_p0(params, PAPER_STATE, t), rtol=0, atol=1e-12)
 
 
@@ -86,9 +89,9 @@ def test_density_uses_the_circuit_operators():
 
 def test_sampled_is_bit_identical_for_a_seed_and_differs_across_seeds():
     t = time_grid(2, 30)
-    a = run_protocol(FIG4, PAPER_STATE, t, backend="sampled", seed=11)
-    b = run_protocol(FIG4, PAPER_STATE, t, backend="sampled", seed=11)
-    c = run_protocol(FIG4, PAPER_STATE, t, backend="sampled", seed=12)
+    a = run_protocol(FIG4, PAPER_STATE, t, Execution(backend="sampled", seed=11))
+    b = run_protocol(FIG4, PAPER_STATE, t, Execution(backend="sampled", seed=11))
+    c = run_protocol(FIG4, PAPER_STATE, t, Execution(backend="sampled", seed=12))
     assert np.array_equal(a.counts0, b.counts0) and not np.array_equal(a.counts0, c.counts0)
     assert a.counts0.dtype == np.int64 and a.counts0.shape == (61, 2) and a.shots == 5000
 
@@ -98,7 +101,7 @@ def test_sampled_agrees_with_exact_within_5_sigma(layout):
     """Binomial counts: every point within 5σ (P(|z| > 5) ≈ 6e-7 per point, seeded) and the
     whole run consistent with χ² (p > 1e-4)."""
     t = time_grid(3, 30)
-    run = run_protocol(FIG4, PAPER_STATE, t, backend="sampled", layout=layout, seed=2022)
+    run = run_protocol(FIG4, PAPER_STATE, t, Execution(backend="sampled", layout=layout, seed=2022))
     z = z_scores(run.counts0, 5000, exact_p0(FIG4, PAPER_STATE, t))
     assert np.max(np.abs(z)) < 5 and chi2_pvalue(z) > 1e-4
     np.testing.assert_allclose(run.p0, exact_p0(FIG4, PAPER_STATE, t), atol=1e-12)
@@ -115,8 +118,8 @@ def test_aer_runs_the_circuits_and_agrees_with_exact_and_with_sampled(layout, pe
     within 5σ of the exact probability, and Aer's and the sampled backend's counts from the
     same distribution (two-sample χ² on the 2×2 tables of all circuits, p > 1e-4)."""
     t = time_grid(periods, ppp)
-    aer = run_protocol(FIG4, PAPER_STATE, t, backend="aer", layout=layout, seed=5)
-    smp = run_protocol(FIG4, PAPER_STATE, t, backend="sampled", layout=layout, seed=6)
+    aer = run_protocol(FIG4, PAPER_STATE, t, Execution(backend="aer", layout=layout, seed=5))
+    smp = run_protocol(FIG4, PAPER_STATE, t, Execution(backend="sampled", layout=layout, seed=6))
     p0 = exact_p0(FIG4, PAPER_STATE, t)
     z = z_scores(aer.counts0, 5000, p0)
     assert np.max(np.abs(z)) < 5 and chi2_pvalue(z) > 1e-4
@@ -131,7 +134,7 @@ def test_aer_runs_the_circuits_and_agrees_with_exact_and_with_sampled(layout, pe
 
 def test_aer_mixed_state_uses_the_purifier():
     t = time_grid(1, 6)
-    run = run_protocol(FIG4, MIXED_STATE, t, backend="aer", layout="reset", seed=9)
+    run = run_protocol(FIG4, MIXED_STATE, t, Execution(backend="aer", layout="reset", seed=9))
     z = z_scores(run.counts0, 5000, exact_p0(FIG4, MIXED_STATE, t))
     assert np.max(np.abs(z)) < 5 and run.info["max_qubits"] == 3
 
@@ -141,7 +144,7 @@ def test_aer_paper_layout_refuses_a_statevector_that_cannot_fit(monkeypatch):
 
     monkeypatch.setattr(execute, "_memory_bytes", lambda: 2**19)  # a 512 KiB machine
     with pytest.raises(ParameterError, match=r"16-qubit statevector of 1 MiB .* has 512 KiB"):
-        run_protocol(FIG4, PAPER_STATE, time_grid(1, 15), backend="aer", layout="paper")
+        run_protocol(FIG4, PAPER_STATE, time_grid(1, 15), Execution(backend="aer", layout="paper"))
 
 
 # --- fake devices, BackendV2 and SamplerV2 --------------------------------------------------------
@@ -156,7 +159,9 @@ def noisy_tolerance(p0):
 @pytest.mark.slow
 def test_fake_device_by_name_runs_transpiled_noisy_circuits():
     t = time_grid(1, 6)
-    run = run_protocol(FIG4, PAPER_STATE, t, backend="fake:manila", layout="reset", seed=3)
+    run = run_protocol(
+        FIG4, PAPER_STATE, t, Execution(backend="fake:manila", layout="reset", seed=3)
+    )
     p0 = exact_p0(FIG4, PAPER_STATE, t)
     dev = np.abs(run.counts0 / 5000 - p0)
     assert np.all(dev < noisy_tolerance(p0))
@@ -183,13 +188,17 @@ def test_any_backendv2_and_any_samplerv2():
     t = time_grid(1, 5)
     p0 = exact_p0(FIG4, PAPER_STATE, t)
     sampler = SamplerV2(seed=4)
-    run = run_protocol(FIG4, PAPER_STATE, t, backend=sampler, layout="paper", seed=4)
+    run = run_protocol(FIG4, PAPER_STATE, t, Execution(backend=sampler, layout="paper", seed=4))
     assert run.backend == "sampler:SamplerV2"
     assert np.max(np.abs(z_scores(run.counts0, 5000, p0))) < 5
-    ideal = run_protocol(FIG4, PAPER_STATE, t, backend=AerSimulator(), layout="reset", seed=4)
+    ideal = run_protocol(
+        FIG4, PAPER_STATE, t, Execution(backend=AerSimulator(), layout="reset", seed=4)
+    )
     assert ideal.backend == "backend:aer_simulator"
     assert np.max(np.abs(z_scores(ideal.counts0, 5000, p0))) < 5
-    noisy = run_protocol(FIG4, PAPER_STATE, t, backend=FakeManilaV2(), layout="reset", seed=4)
+    noisy = run_protocol(
+        FIG4, PAPER_STATE, t, Execution(backend=FakeManilaV2(), layout="reset", seed=4)
+    )
     assert np.all(np.abs(noisy.counts0 / 5000 - p0) < noisy_tolerance(p0))
 
 
@@ -204,7 +213,7 @@ def test_backend_without_reset_is_refused_for_the_reset_layout():
 
     backend = NoReset(num_qubits=2, seed=1)
     with pytest.raises(ParameterError, match="does not support mid-circuit reset"):
-        run_protocol(FIG4, PAPER_STATE, time_grid(1, 4), backend=backend, layout="reset")
+        run_protocol(FIG4, PAPER_STATE, time_grid(1, 4), Execution(backend=backend, layout="reset"))
 
 
 def test_circuits_wider_than_the_backend_are_refused_with_a_remedy():
@@ -213,7 +222,7 @@ def test_circuits_wider_than_the_backend_are_refused_with_a_remedy():
     # the paper layout measures t_8 with 9 qubits: more than the device's 3
     backend = GenericBackendV2(num_qubits=3, seed=1)
     with pytest.raises(ParameterError, match=r"needs 9 qubits .* has 3; use the reset"):
-        run_protocol(FIG4, PAPER_STATE, time_grid(1, 8), backend=backend, layout="paper")
+        run_protocol(FIG4, PAPER_STATE, time_grid(1, 8), Execution(backend=backend, layout="paper"))
 
 
 # --- bad input --------------------------------------------------------------------------------
@@ -235,5 +244,8 @@ def test_circuits_wider_than_the_backend_are_refused_with_a_remedy():
     ],
 )
 def test_bad_input_raises_parameter_error(kwargs, fragment):
+    observables = kwargs.pop("observables", ("x", "y"))
     with pytest.raises(ParameterError, match=fragment):
-        run_protocol(FIG4, PAPER_STATE, time_grid(1, 4), **kwargs)
+        run_protocol(
+            FIG4, PAPER_STATE, time_grid(1, 4), Execution(**kwargs), observables=observables
+        )

@@ -1,10 +1,10 @@
 """The built documentation site as a reader sees it, in headless Chromium.
 
-Opens the index, the API page of one function (and its module's page), one tutorial and the
-Paper M reproduction page; fails on console errors, resources that do not load, images that do
-not decode, unrendered equations, empty API entries and missing figures.  Screenshots of every
-page are written to ``docs/_build/screenshots/`` (or ``$QMEMRISTOR_SCREENSHOTS``) for people to
-look at.
+Opens the index, the API page of one function (and its module's page), two tutorials (the
+first and the networks one) and the Paper M reproduction page; fails on console errors,
+resources that do not load, images that do not decode, unrendered equations, empty API entries
+and missing figures.  Screenshots of every page are written to ``docs/_build/screenshots/``
+(or ``$QMEMRISTOR_SCREENSHOTS``) for people to look at.
 
 Needs the built site (``sphinx-build -b html docs docs/_build/html``, or ``$QMEMRISTOR_SITE``)
 and the ``chromium`` executable; without either the tests skip and say why — except with
@@ -31,6 +31,7 @@ PAGES = {
     "api-function": "reference/api/generated/qmemristor.memristor.simulate.html",
     "api-module": "reference/api/qmemristor.memristor.html",
     "tutorial": "tutorials/01-memristor.html",
+    "tutorial-networks": "tutorials/07-networks.html",
     "reproduction": "reproductions/paper-m.html",
 }
 
@@ -166,8 +167,9 @@ def test_api_page_of_a_module_lists_every_public_name_with_a_summary(browser):
     assert not empty, f"names without a one-line summary: {empty}"
 
 
-def test_tutorial_page_shows_executed_outputs_and_typeset_math(browser):
-    facts = visit(browser, "tutorial")
+@pytest.mark.parametrize("page", ["tutorial", "tutorial-networks"])
+def test_tutorial_page_shows_executed_outputs_and_typeset_math(browser, page):
+    facts = visit(browser, page)
     out = json.loads(
         browser.evaluate(
             """JSON.stringify({

@@ -32,6 +32,7 @@ from qmemristor.memristor import (
     solve_lindblad,
     time_grid,
 )
+from qmemristor.memristor.lindblad import LINDBLAD_OPTIONS
 from qmemristor.memristor.model import CC_COARSE, CC_FINE, CC_NODES
 from tests.oracles.drives import PiecewiseLinear, TanhRamp, pulse, step
 
@@ -118,7 +119,7 @@ def test_exact_solution_matches_the_lindblad_path(name):
     step control most); 5e-9 leaves margin for other platforms' step sequences."""
     p = MemristorParams(decay=decay(DRIVES[name]))
     ex = exact_solution(p, STATE, T)
-    num = solve_lindblad(p, STATE, T, max_step=0.02)
+    num = solve_lindblad(p, STATE, T, LINDBLAD_OPTIONS.replace(max_step=0.02))
     for c in ("sigma_x", "sigma_y", "sigma_z", "dsigma_y_dt"):
         np.testing.assert_allclose(getattr(ex, c), getattr(num, c), atol=5e-9, err_msg=c)
 

@@ -1,7 +1,7 @@
 """Two nodes are the coupled case: the network's density backend against the coupled
 memristors' own density propagation (:func:`qmemristor.digital.coupled.propagate_coupled`,
 16×16 superoperators built from the circuits' operators) and generator derivative
-(:func:`qmemristor.memristor.coupled.coupled_trajectories`)."""
+(:func:`qmemristor.memristor.coupled_lindblad.coupled_trajectories`)."""
 
 from __future__ import annotations
 
@@ -18,13 +18,8 @@ from qmemristor.digital.coupled import (
     schrodinger_states,
 )
 from qmemristor.memristor import InitialState, MemristorParams, time_grid
-from qmemristor.memristor.coupled import (
-    FRAMES,
-    INTERACTIONS,
-    CoupledMemristors,
-    Coupling,
-    coupled_trajectories,
-)
+from qmemristor.memristor.coupled import FRAMES, INTERACTIONS, CoupledMemristors, Coupling
+from qmemristor.memristor.coupled_lindblad import coupled_trajectories
 from qmemristor.memristor.observables import current, voltage
 from qmemristor.network import Edge, MemristorNetwork, network_measures, propagate_density
 

@@ -63,7 +63,7 @@ def stencil_derivative(g: Callable[[float], NDArray], order: int, h: float) -> N
     """
     offsets, weights = _STENCILS[order]
     acc = sum(w * np.asarray(g(o * h), dtype=float) for o, w in zip(offsets, weights, strict=True))
-    return acc / h**order
+    return np.asarray(acc) / h**order
 
 
 def fd_jacobian(

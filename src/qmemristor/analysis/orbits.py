@@ -58,7 +58,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ..errors import ParameterError, check_positive
+from ..errors import ParameterError, check_positive, check_time_grid
 from ._arclength import ContinuationOptions, locate_on_segment, tangent, trace
 from ._collocation import (
     BatchedField,
@@ -456,13 +456,13 @@ def find_orbit(
         If Newton's method does not converge.
     """
     _, bf, opt = _setup(field, vectorized, collocation)
-    t = np.asarray(times, dtype=float)
+    t = check_time_grid(times, name="times", min_size=4)
     x = np.asarray(states, dtype=float)
     p = np.asarray(p, dtype=float)
-    if t.ndim != 1 or x.ndim != 2 or x.shape[0] != t.size or t.size < 4:
+    if x.ndim != 2 or x.shape[0] != t.size:
         raise ParameterError(f"need times (K,) and states (K, n), K ≥ 4 (got {t.shape}, {x.shape})")
-    if not np.all(np.diff(t) > 0) or not (np.all(np.isfinite(x)) and np.all(np.isfinite(p))):
-        raise ParameterError("times must increase and states, p must be finite")
+    if not (np.all(np.isfinite(x)) and np.all(np.isfinite(p))):
+        raise ParameterError("states and p must be finite")
     T = float(t[-1] - t[0]) if period is None else check_positive("period", period)
     tau = (t - t[0]) / T
     d = uniform(opt.intervals, opt.degree)

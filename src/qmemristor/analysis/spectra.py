@@ -61,7 +61,13 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import signal
 from scipy.fft import next_fast_len, rfft
 
-from ..errors import ParameterError, check_finite, check_nonnegative, check_range
+from ..errors import (
+    ParameterError,
+    check_finite,
+    check_nonnegative,
+    check_range,
+    check_time_grid,
+)
 
 __all__ = [
     "RegimeDiagnostics",
@@ -173,21 +179,17 @@ def windows_settled(
 def sampling_step(t: ArrayLike, rtol: float = 1e-6) -> float:
     """The uniform step of ``t``; raises ParameterError if ``t`` is not uniformly sampled.
 
-    ``t`` must be 1-D, strictly increasing, with at least 4 samples, and every step within
-    ``rtol`` (relative) of the mean step.
+    ``t`` must be 1-D, finite, strictly increasing, with at least 4 samples, and every step
+    within ``rtol`` (relative) of the mean step (:func:`~qmemristor.errors.check_time_grid`).
     """
-    t = np.asarray(t, dtype=float)
-    if t.ndim != 1 or t.size < 4:
-        raise ParameterError(f"t must be 1-D with at least 4 samples (got shape {t.shape})")
-    dt = np.diff(t)
-    mean = (t[-1] - t[0]) / (t.size - 1)
-    if not np.all(np.isfinite(dt)) or mean <= 0 or np.max(np.abs(dt - mean)) > rtol * mean:
-        raise ParameterError(
-            "t must be uniformly sampled and increasing (steps vary by "
-            f"{np.max(np.abs(dt - mean)) / abs(mean):.2g} relative; resample, e.g. with "
-            "solve_ivp's t_eval)"
-        )
-    return float(mean)
+    t = check_time_grid(
+        t,
+        min_size=4,
+        uniform=True,
+        rtol=rtol,
+        uniform_hint="resample, e.g. with solve_ivp's t_eval",
+    )
+    return float((t[-1] - t[0]) / (t.size - 1))
 
 
 def _signal(t: ArrayLike, v: ArrayLike) -> tuple[NDArray, NDArray, float]:

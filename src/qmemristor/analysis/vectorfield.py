@@ -83,11 +83,12 @@ class VectorField:
         """``∂f/∂x``, shape (n, n): analytic if given, else fourth-order central differences."""
         if self.jac_x is not None:
             return np.asarray(self.jac_x(x, p), dtype=float).reshape(x.size, x.size)
-        cols = [
-            stencil_derivative(lambda s, j=j: self.rhs(_shift(x, j, s), p), 1, self._step(x, 1))
-            for j in range(x.size)
-        ]
-        return np.column_stack(cols)
+        h = self._step(x, 1)
+
+        def column(j: int) -> NDArray:
+            return stencil_derivative(lambda s: self.rhs(_shift(x, j, s), p), 1, h)
+
+        return np.column_stack([column(j) for j in range(x.size)])
 
     def jacobian_p(self, x: NDArray, p: NDArray, k: int) -> NDArray:
         """``∂f/∂p_k``, shape (n,)."""

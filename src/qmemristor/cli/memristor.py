@@ -57,7 +57,7 @@ def parse_bloch(text: str) -> tuple[float, float, float]:
         vals = ()
     if len(vals) != 3:
         raise ParameterError(f"--bloch must be three numbers 'x,y,z' (got {text!r})")
-    return vals  # type: ignore[return-value]
+    return vals
 
 
 def build_state(a: float | None, b: float | None, bloch: str | None, command: str = "simulate"):
@@ -78,10 +78,10 @@ def build_state(a: float | None, b: float | None, bloch: str | None, command: st
 
 def checked_grid(params, periods: int, points_per_period: int, method: str = "exact", **kw):
     """The time grid of ``--periods`` × ``--points-per-period``, after
-    :func:`~qmemristor.memristor.simulate.check_run` has checked that it (and the run on it)
+    :func:`~qmemristor.memristor.run.check_run` has checked that it (and the run on it)
     is representable and fits the budgets (``params``: one MemristorParams or several)."""
     from ..memristor import time_grid
-    from ..memristor.simulate import check_run
+    from ..memristor.run import check_run
 
     if periods <= 0:
         raise ParameterError(f"periods must be a positive integer (got {periods})")
@@ -172,8 +172,8 @@ def simulate(
 
     from .. import limits
     from ..io import write_netcdf
-    from ..memristor import simulate as run
-    from ..memristor.simulate import check_finite_result
+    from ..results.memristor import check_finite_result
+    from ..results.memristor import simulate as run
 
     check_out(out)
     circuit = method is Method.circuit
@@ -198,7 +198,9 @@ def simulate(
         # σz and the unmeasured observables are NaN by design
         check_finite_result(ds, "the circuit run", ("sigma_x", "sigma_y", "gamma", "V", "I"))
     else:
-        ds = run(params, state, t, method=method.value, seed=seed)
+        ds = run(
+            params, state, t, method="lindblad" if method is Method.lindblad else "exact", seed=seed
+        )
     if out is not None:
         write_netcdf(ds, out)
     if as_json:
@@ -259,7 +261,7 @@ def mitigation_record(ds) -> dict:
 
 def run_circuit(params, state, t, execution, *, progress: bool):
     """``--method circuit`` with an :class:`~qmemristor.options.Execution`."""
-    from ..digital import simulate_circuit
+    from ..results.digital import simulate_circuit
 
     ex = execution
     what = f"running {ex.backend} ({ex.layout} layout, mitigation {ex.mitigation})"
@@ -348,7 +350,7 @@ def circuit_cmd(
 
     from ..digital import build_protocol, circuit_stats, get_layout, protocol_circuit, to_qasm3
     from ..io import atomic_path
-    from ..memristor.simulate import check_run
+    from ..memristor.run import check_run
 
     check_out(out, (".qasm",))
     if isinstance(steps, bool) or steps < 0:
@@ -580,11 +582,11 @@ def coupled_cmd(
     circuits per time point and use a finite difference for ⟨I⟩, so their pinch verdicts and
     sudden death/birth are those of noisy data.
     """
-    from ..digital import simulate_coupled
     from ..digital.execute import resolve_backend_name
     from ..io import write_netcdf
     from ..memristor import CoupledMemristors, Coupling, MemristorParams, get_preset
-    from ..memristor.simulate import check_finite_result
+    from ..results.digital import simulate_coupled
+    from ..results.memristor import check_finite_result
 
     check_out(out)
     if gamma0_2 is not None:

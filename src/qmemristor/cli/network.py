@@ -71,7 +71,7 @@ def network_cmd(
         "(as in `memristor coupled`).",
     ),
     delta: float = typer.Option(
-        0.02,  # = qmemristor.memristor.coupled.DEFAULT_DELTA (not imported: fast start-up)
+        0.02,  # = qmemristor.memristor.interactions.DEFAULT_DELTA (not imported: fast start-up)
         "--delta",
         help="Coupling angle δ per step (rad); the rate is g = δ/Δt.",
     ),
@@ -114,7 +114,7 @@ def network_cmd(
     """
     from .. import limits
     from ..memristor import MemristorParams
-    from ..memristor.coupled import Coupling
+    from ..memristor.interactions import Coupling
     from .memristor import checked_grid
 
     check_out(out)

@@ -7,7 +7,7 @@ import functools
 import inspect
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -24,17 +24,17 @@ app = new_app(
 )
 
 # device options shared by every command (docs/theory.md §N1 defaults)
-L_OPT = typer.Option(0.5, "--l", help="Oscillator width l > 0 (units of the half-gap L).")
-X0_OPT = typer.Option(0.8, "--x0", help="Shuttle offset x0 at V = 0 (units of L).")
-LAM_OPT = typer.Option(0.13, "--lam", help="Tunnelling length λ > 0 (units of L).")
-OMEGA_OPT = typer.Option(7.0, "--omega", help="Qubit frequency Ω (units of 1/τ_c).")
-ZT_OPT = typer.Option(1.0, "--z-t", help="Thermal polarisation Z_T ∈ [0, 1] (1: T = 0).")
-GAMMA_OPT = typer.Option(0.1, "--gamma", help="Dephasing rate Γ ≥ 0 (units of 1/τ_c).")
-ALPHA_OPT = typer.Option(1.0, "--alpha", help="α = γ_T/γ_φ ∈ [0, 2].")
-JSON_OPT = typer.Option(False, "--json", help="Print one JSON object on stdout.")
+L_OPT: Any = typer.Option(0.5, "--l", help="Oscillator width l > 0 (units of the half-gap L).")
+X0_OPT: Any = typer.Option(0.8, "--x0", help="Shuttle offset x0 at V = 0 (units of L).")
+LAM_OPT: Any = typer.Option(0.13, "--lam", help="Tunnelling length λ > 0 (units of L).")
+OMEGA_OPT: Any = typer.Option(7.0, "--omega", help="Qubit frequency Ω (units of 1/τ_c).")
+ZT_OPT: Any = typer.Option(1.0, "--z-t", help="Thermal polarisation Z_T ∈ [0, 1] (1: T = 0).")
+GAMMA_OPT: Any = typer.Option(0.1, "--gamma", help="Dephasing rate Γ ≥ 0 (units of 1/τ_c).")
+ALPHA_OPT: Any = typer.Option(1.0, "--alpha", help="α = γ_T/γ_φ ∈ [0, 2].")
+JSON_OPT: Any = typer.Option(False, "--json", help="Print one JSON object on stdout.")
 R_M_HELP = "Load resistance R_m ≥ 0 (units of R_ext)."
-R_M_OPT = typer.Option(5.0, "--r-m", help=R_M_HELP)
-V_IN_OPT = typer.Option(0.23, "--v-in", help="Input bias V_in.")
+R_M_OPT: Any = typer.Option(5.0, "--r-m", help=R_M_HELP)
+V_IN_OPT: Any = typer.Option(0.23, "--v-in", help="Input bias V_in.")
 
 
 class Side(str, Enum):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -45,7 +46,7 @@ def reproduce(
         raise OSError(f"cannot create folder {out}: {exc.strerror or exc}") from None
     check_writable_dir(out / "probe")
     config = figures.FigureConfig(quick=quick, seed=seed)
-    summary = []
+    summary: list[dict[str, Any]] = []
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),

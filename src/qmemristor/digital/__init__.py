@@ -11,7 +11,14 @@ mitigation that works with the reset layout — readout correction, reset-aware 
 dynamical decoupling, Pauli twirling — is in :mod:`.mitigation` and :mod:`.folding`, the
 ``EstimatorV2`` path in :mod:`.estimator`, and the resource estimate that refuses impossible
 runs before they start in :func:`estimate_resources`.
+
+The functions that return labelled datasets — :func:`simulate_circuit`,
+:func:`simulate_coupled`, :func:`circuit_dataset`, :func:`coupled_circuit_dataset` — are
+defined in the results layer (:mod:`qmemristor.results.digital`) and reachable here, imported
+when first used; :mod:`.simulate` turns runs into estimates with standard errors.
 """
+
+from typing import TYPE_CHECKING, Any
 
 from .collision import (
     LAYOUTS,
@@ -68,13 +75,34 @@ from .execute import (
 from .folding import step_folds
 from .interactions import gate_label, interaction_circuit, interaction_gate, interaction_matrix
 from .mitigation import Measurements, ReadoutCalibration, extrapolate, extrapolate_shared
-from .simulate import circuit_dataset, coupled_circuit_dataset, simulate_circuit, simulate_coupled
+from .simulate import CircuitEstimate, estimate_coupled, estimate_memristor
+
+if TYPE_CHECKING:  # pragma: no cover - what the lazy names below resolve to
+    from ..results.digital import (
+        circuit_dataset,
+        coupled_circuit_dataset,
+        simulate_circuit,
+        simulate_coupled,
+    )
+
+#: Names defined in :mod:`qmemristor.results.digital` (datasets), imported on first use.
+_RESULTS = ("circuit_dataset", "coupled_circuit_dataset", "simulate_circuit", "simulate_coupled")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _RESULTS:
+        from ..results import digital as _results
+
+        return getattr(_results, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "BACKENDS",
     "LAYOUTS",
     "OBSERVABLES",
     "SETTINGS",
+    "CircuitEstimate",
     "CircuitRun",
     "CoupledProtocol",
     "CoupledRun",
@@ -97,6 +125,8 @@ __all__ = [
     "coupled_step_circuit",
     "density_from_paulis",
     "derivative_with_error",
+    "estimate_coupled",
+    "estimate_memristor",
     "estimate_resources",
     "expectation_from_counts",
     "extrapolate",

@@ -45,7 +45,7 @@ from numpy.typing import ArrayLike, NDArray
 from qiskit import ClassicalRegister, QuantumCircuit, QuantumRegister
 from qiskit.circuit import Qubit
 
-from ..errors import ParameterError
+from ..errors import ParameterError, check_time_grid
 from ..memristor import InitialState, MemristorParams, kappa
 from .folding import append_folded, realised_scale, step_folds
 
@@ -106,16 +106,7 @@ def check_grid(t: ArrayLike) -> NDArray[np.float64]:
 
     Any increasing grid works (each step gets its own ``κ_i``); the paper's is uniform.
     """
-    t = np.asarray(t, dtype=float)
-    if t.ndim != 1 or t.size == 0:
-        raise ParameterError("the time grid must be a non-empty 1-D array")
-    if not np.all(np.isfinite(t)):
-        raise ParameterError("the time grid must be finite")
-    if t[0] != 0.0:
-        raise ParameterError(f"the time grid must start at t = 0 (got t[0] = {t[0]:g})")
-    if np.any(np.diff(t) <= 0):
-        raise ParameterError("the time grid must be strictly increasing")
-    return t
+    return check_time_grid(t, name="the time grid", start_at_zero=True)
 
 
 def check_observables(observables: Sequence[str]) -> tuple[str, ...]:

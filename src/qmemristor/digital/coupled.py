@@ -231,7 +231,8 @@ def coupled_protocol_circuit(
     :func:`~.folding.step_folds` (never a reset or measurement).
     """
     lay = get_layout(layout)
-    b1, b2 = _check_setting(setting)
+    setting = _check_setting(setting)
+    b1, b2 = setting[0], setting[1]
     index = check_index(index, protocol.steps)
     qc, systems, ancillas, purifiers = _coupled_registers(lay, index, protocol.num_mixed, measure)
     pur = iter(purifiers)
@@ -453,17 +454,10 @@ def run_coupled_protocol(
     state2: InitialState,
     t: ArrayLike,
     execution: Execution | None = None,
-    *,
-    backend: Any = None,
-    layout: str | None = None,
-    shots: int | None = None,
-    seed: int | None = None,
-    pass_manager: Any = None,
-    aer_method: str | None = None,
 ) -> CoupledRun:
     """Run the coupled protocol's tomography circuits (9 per time point) on a backend.
 
-    ``execution`` (or the old keywords) as in :func:`qmemristor.digital.run_protocol`; ``t``
+    ``execution`` as in :func:`qmemristor.digital.run_protocol` (default: exact ``density``); ``t``
     must be uniform.  ``density`` returns the exact states and probabilities without shots;
     ``sampled`` draws seeded multinomial counts from the exact probabilities of every circuit;
     the other backends run the circuits of the layout (the paper layout has ``2i + 2`` qubits
@@ -471,15 +465,7 @@ def run_coupled_protocol(
     of every setting are in ``parities``; an ``EstimatorV2`` is not supported here (the
     tomography needs outcome counts).
     """
-    ex = Execution.resolve(
-        execution,
-        backend=backend,
-        layout=layout,
-        shots=shots,
-        seed=seed,
-        pass_manager=pass_manager,
-        aer_method=aer_method,
-    )
+    ex = Execution.resolve(execution)
     lay = get_layout(ex.layout)
     if _is_estimator(ex.backend):
         raise ParameterError(

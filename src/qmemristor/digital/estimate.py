@@ -30,7 +30,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ..conventions import QISKIT_PAULI_SIGN
-from ..errors import ParameterError
+from ..errors import ParameterError, check_time_grid
 from .execute import CircuitRun
 
 __all__ = [
@@ -70,11 +70,13 @@ def paper_expectations(run: CircuitRun) -> dict[str, tuple[NDArray, NDArray]]:
     for j, obs in enumerate(run.observables):
         if run.expectation is not None and run.expectation_err is not None:
             mean, err = run.expectation[:, j], run.expectation_err[:, j]
-        elif run.counts0 is None:
+        elif run.counts0 is not None and run.shots is not None:
+            mean, err = expectation_from_counts(run.counts0[:, j], run.shots)
+        elif run.p0 is not None:
             mean = 2.0 * run.p0[:, j] - 1.0
             err = np.zeros_like(mean)
-        else:
-            mean, err = expectation_from_counts(run.counts0[:, j], run.shots)
+        else:  # pragma: no cover - every run has counts or probabilities
+            raise ParameterError("a circuit run without counts or probabilities")
         out[obs] = (QISKIT_PAULI_SIGN[obs] * mean, err)
     return out
 
@@ -85,10 +87,8 @@ def gradient_weights(t: ArrayLike) -> tuple[NDArray[np.intp], NDArray[np.float64
     Three points each (central inside, one-sided second order at both ends), for any
     increasing grid of at least 3 points.  Returns ``idx`` and ``w`` of shape ``(n, 3)``.
     """
-    t = np.asarray(t, dtype=float)
+    t = check_time_grid(t, name="the grid of a derivative", min_size=3)
     n = t.size
-    if t.ndim != 1 or n < 3 or np.any(np.diff(t) <= 0):
-        raise ParameterError("a derivative on a grid needs ≥ 3 strictly increasing times")
     h = np.diff(t)
     idx = np.empty((n, 3), dtype=np.intp)
     w = np.empty((n, 3))
@@ -198,7 +198,8 @@ def two_qubit_paulis(
     t_err = np.zeros_like(t)
     t[..., 0, 0] = 1.0
     single = [np.zeros((*counts.shape[:-2], 4)) for _ in range(2)]  # pooled sums per axis
-    for j, (b1, b2) in enumerate(settings):
+    for j, setting in enumerate(settings):
+        b1, b2 = setting[0], setting[1]
         c = counts[..., j, :]
         s1, s2 = QISKIT_PAULI_SIGN[b1], QISKIT_PAULI_SIGN[b2]
         corr = s1 * s2 * (c @ (parity0 * parity1)) / shots
@@ -239,7 +240,8 @@ def paulis_from_parities(
     t_err = np.zeros_like(t)
     t[..., 0, 0] = 1.0
     var_single = np.zeros_like(t)
-    for j, (b1, b2) in enumerate(settings):
+    for j, setting in enumerate(settings):
+        b1, b2 = setting[0], setting[1]
         s1, s2 = QISKIT_PAULI_SIGN[b1], QISKIT_PAULI_SIGN[b2]
         i1, i2 = axes.index(b1), axes.index(b2)
         t[..., i1, i2] = s1 * s2 * par[..., j, 2]

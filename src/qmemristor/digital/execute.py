@@ -934,12 +934,6 @@ def run_protocol(
     execution: Execution | None = None,
     *,
     observables: Sequence[str] = ("x", "y"),
-    backend: Any = None,
-    layout: str | None = None,
-    shots: int | None = None,
-    seed: int | None = None,
-    pass_manager: Any = None,
-    aer_method: str | None = None,
 ) -> CircuitRun:
     """Counts (or exact probabilities) of the system qubit for every circuit of a run.
 
@@ -952,15 +946,12 @@ def run_protocol(
     execution : Execution, optional
         How to run (:class:`qmemristor.options.Execution`: backend, layout, shots, seed, pass
         manager, Aer method, noise model, mitigation).  Default: exact ``density``.
-    observables : sequence of {"x", "y", "z"}
-        Observables measured at every time point (one circuit each).
-    backend, layout, shots, seed, pass_manager, aer_method
-        The fields of :class:`~qmemristor.options.Execution` as keywords (the interface before
-        it existed; kept working): give either these or ``execution``.  ``density`` and
-        ``sampled`` model the statistics of the chosen layout's circuits (the layouts'
-        channels are identical, tested); a ``SamplerV2`` keeps its own seed; an
+        ``density`` and ``sampled`` model the statistics of the chosen layout's circuits (the
+        layouts' channels are identical, tested); a ``SamplerV2`` keeps its own seed; an
         ``EstimatorV2`` measures the Paulis directly (see
         :func:`~qmemristor.digital.estimator.run_estimator_protocol`).
+    observables : sequence of {"x", "y", "z"}
+        Observables measured at every time point (one circuit each).
 
     Returns
     -------
@@ -969,15 +960,7 @@ def run_protocol(
         ``info["mitigation"]`` what was applied and spent; ``counts0`` stays the raw counts at
         noise scale 1.
     """
-    ex = Execution.resolve(
-        execution,
-        backend=backend,
-        layout=layout,
-        shots=shots,
-        seed=seed,
-        pass_manager=pass_manager,
-        aer_method=aer_method,
-    )
+    ex = Execution.resolve(execution)
     lay = get_layout(ex.layout)
     obs = check_observables(observables)
     protocol = build_protocol(params, state, t)

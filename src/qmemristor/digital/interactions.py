@@ -32,7 +32,7 @@ from qiskit.quantum_info import Operator
 
 from ..conventions import two_qubit_to_paper, two_qubit_to_qiskit
 from ..errors import ParameterError
-from ..memristor.coupled import Coupling
+from ..memristor.interactions import Coupling
 
 __all__ = ["gate_label", "interaction_circuit", "interaction_gate", "interaction_matrix"]
 
@@ -66,7 +66,7 @@ def interaction_circuit(coupling: Coupling) -> QuantumCircuit:
         qc.rxx(d, 0, 1)
         qc.ryy(d, 0, 1)
     elif name == "unitary":
-        qc.append(UnitaryGate(two_qubit_to_qiskit(coupling.unitary), label="U"), [0, 1])
+        qc.append(UnitaryGate(two_qubit_to_qiskit(coupling.matrix), label="U"), [0, 1])
     else:  # pragma: no cover - Coupling validates the name
         raise ParameterError(f"unknown interaction {name!r}")
     return qc

@@ -1,28 +1,38 @@
-"""High-level entry point: the memristor on digital circuits, as a labelled ``xarray.Dataset``."""
+"""From circuit runs to the memristors' variables with standard errors (no datasets here).
+
+:func:`estimate_memristor` turns a :class:`~.execute.CircuitRun` into the
+:class:`~qmemristor.memristor.MemristorRun` of the memristor it measured (⟨σx⟩, ⟨σy⟩, ⟨V⟩,
+⟨I⟩ with ``d⟨σy⟩/dt`` a finite difference of the sampled σy, form factors) and its standard
+errors; :func:`estimate_coupled` turns a :class:`~.coupled.CoupledRun` into the
+:class:`~qmemristor.memristor.CoupledSolution` of the two memristors (exact states, or
+two-qubit tomography projected onto physical states, with bootstrap errors of the Wootters
+quantity).  The labelled datasets of both, and the one-call entry points
+:func:`qmemristor.digital.simulate_circuit` and :func:`qmemristor.digital.simulate_coupled`,
+are in :mod:`qmemristor.results.digital`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import xarray as xr
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import NDArray
 
 from ..analysis.entanglement import wootters_quantity
 from ..conventions import QISKIT_PAULI_SIGN
 from ..errors import ParameterError
 from ..memristor import (
-    CoupledMemristors,
+    CoupledSolution,
     InitialState,
     MemristorParams,
+    MemristorRun,
     Trajectory,
-    coupled_dataset,
     coupled_trajectories,
-    trajectory_dataset,
+    memristor_run,
 )
-from ..options import Execution
-from .coupled import CoupledRun, run_coupled_protocol
+from .coupled import CoupledRun
 from .estimate import (
     density_from_paulis,
     expectation_from_counts,
@@ -32,19 +42,66 @@ from .estimate import (
     physical_density,
     two_qubit_paulis,
 )
-from .execute import CircuitRun, run_protocol
+from .execute import CircuitRun
 
-__all__ = ["circuit_dataset", "coupled_circuit_dataset", "simulate_circuit", "simulate_coupled"]
+if TYPE_CHECKING:  # pragma: no cover - what the lazy names below resolve to
+    from ..results.digital import (
+        circuit_dataset,
+        coupled_circuit_dataset,
+        simulate_circuit,
+        simulate_coupled,
+    )
+
+__all__ = [
+    "DERIVATIVE_EXACT",
+    "DERIVATIVE_SAMPLED",
+    "CircuitEstimate",
+    "circuit_dataset",
+    "coupled_circuit_dataset",
+    "estimate_coupled",
+    "estimate_memristor",
+    "simulate_circuit",
+    "simulate_coupled",
+]
+
+#: How ``d⟨σy⟩/dt`` is obtained on each kind of backend (stored with the results).
+DERIVATIVE_EXACT = (
+    "generator of the continuous-time limit evaluated at the digital state "
+    "(Tr σy L_t(ρ), qmemristor.memristor.coupled_trajectories)"
+)
+DERIVATIVE_SAMPLED = "numpy.gradient edge_order=2 on the sampled <σy> (finite difference)"
 
 
-def circuit_dataset(run: CircuitRun, params: MemristorParams, state: InitialState) -> xr.Dataset:
-    """Dataset of a :class:`CircuitRun`: the variables of ``memristor.simulate`` plus errors.
+@dataclass(frozen=True)
+class CircuitEstimate:
+    """One memristor estimated from a circuit run.
 
-    On ``t``: ``sigma_x``, ``sigma_y`` (and ``sigma_z`` if measured, else NaN), their
-    ``*_err``, ``dsigma_y_dt`` (finite difference of the sampled σy) and its error, ``gamma``,
-    ``V``, ``V_err``, ``I``, ``I_err``; ``counts0`` and/or ``p0`` on ``(t, observable)``; the
-    per-period ``form_factor``.  Attributes: parameters, initial Bloch vector,
-    ``method = "circuit"``, backend, layout, shots, seed, circuit counts, package version.
+    Attributes
+    ----------
+    run : CircuitRun
+        The counts (or exact probabilities) it comes from.
+    memristor : MemristorRun
+        ⟨σx⟩, ⟨σy⟩ (⟨σz⟩ if measured, else NaN), ``d⟨σy⟩/dt`` (finite difference of the
+        sampled σy), Γ, ⟨V⟩, ⟨I⟩ and form factors; method ``"circuit"``.
+    errors : mapping of str to ndarray, shape (n_t,)
+        Standard errors of ``sigma_x``, ``sigma_y``, ``sigma_z``, ``dsigma_y_dt``, ``V``, ``I``
+        (shot noise only; the finite difference's bias is not included).
+    raw : mapping of str to (ndarray, ndarray)
+        With mitigation: the unmitigated paper-basis ``(⟨σ⟩, error)`` of each observable.
+    """
+
+    run: CircuitRun
+    memristor: MemristorRun
+    errors: Mapping[str, NDArray[np.float64]]
+    raw: Mapping[str, tuple[NDArray[np.float64], NDArray[np.float64]]] = field(default_factory=dict)
+
+
+def estimate_memristor(
+    run: CircuitRun, params: MemristorParams, state: InitialState
+) -> CircuitEstimate:
+    """⟨σ⟩, ⟨V⟩, ⟨I⟩ of a :class:`CircuitRun` with standard errors (mitigated if it was).
+
+    Needs σx and σy among the observables.
     """
     if not {"x", "y"} <= set(run.observables):
         raise ParameterError("⟨V⟩ and ⟨I⟩ need both σx and σy among the observables")
@@ -60,104 +117,25 @@ def circuit_dataset(run: CircuitRun, params: MemristorParams, state: InitialStat
         dsigma_y_dt=est["dsigma_y_dt"],
         gamma=params.protocol.rate(run.t),
     )
-    extra: dict[str, Any] = {
-        "backend": run.backend,
-        "layout": run.layout,
-        "shots": "exact" if run.shots is None else run.shots,
-        "observables": ",".join(run.observables),
-        "derivative": "numpy.gradient edge_order=2 on the sampled <σy> (finite difference)",
-        "mitigation": run.info.get("mitigation", {}).get("strategies", "none"),
-        **{f"circuit_{k}": v for k, v in run.info.items()},
+    errors = {
+        "sigma_x": sx_err,
+        "sigma_y": sy_err,
+        "sigma_z": sz_err,
+        "dsigma_y_dt": est["dsigma_y_dt_err"],
+        "V": est["V_err"],
+        "I": est["I_err"],
     }
-    ds = trajectory_dataset(traj, params, state, method="circuit", seed=run.seed, extra_attrs=extra)
-    # the I of trajectory_dataset is the same formula; keep ours (identical) with its error
-    ds["sigma_x_err"] = ("t", sx_err, {"long_name": "standard error of <σx>"})
-    ds["sigma_y_err"] = ("t", sy_err, {"long_name": "standard error of <σy>"})
-    ds["sigma_z_err"] = ("t", sz_err, {"long_name": "standard error of <σz>"})
-    ds["dsigma_y_dt_err"] = ("t", est["dsigma_y_dt_err"], {"long_name": "error of d<σy>/dt"})
-    ds["V_err"] = ("t", est["V_err"], {"long_name": "standard error of <V>"})
-    ds["I_err"] = ("t", est["I_err"], {"long_name": "standard error of <I> (shot noise only)"})
-    if run.expectation is not None:
-        raw = (
-            {
-                o: expectation_from_counts(run.counts0[:, j], run.shots)
-                for j, o in enumerate(run.observables)
-            }
-            if run.counts0 is not None
-            else {}
-        )
-        for o, (mean, err) in raw.items():
-            sign = QISKIT_PAULI_SIGN[o]
-            ds[f"sigma_{o}_raw"] = ("t", sign * mean, {"long_name": f"unmitigated <σ{o}>"})
-            ds[f"sigma_{o}_raw_err"] = (
-                "t",
-                err,
-                {"long_name": f"standard error of unmitigated <σ{o}>"},
-            )
-    ds = ds.assign_coords(observable=("observable", list(run.observables)))
-    if run.counts0 is not None:
-        ds["counts0"] = (
-            ("t", "observable"),
-            run.counts0,
-            {"long_name": "shots with outcome 0 on the system qubit (Qiskit basis)"},
-        )
-    if run.p0 is not None:
-        ds["p0"] = (
-            ("t", "observable"),
-            run.p0,
-            {"long_name": "exact probability of outcome 0 (Qiskit basis)"},
-        )
-    return ds
-
-
-def simulate_circuit(
-    params: MemristorParams,
-    state: InitialState,
-    t: ArrayLike,
-    execution: Execution | None = None,
-    *,
-    observables: Sequence[str] = ("x", "y"),
-    backend: Any = None,
-    layout: str | None = None,
-    shots: int | None = None,
-    seed: int | None = None,
-    pass_manager: Any = None,
-    aer_method: str | None = None,
-) -> xr.Dataset:
-    """Simulate one memristor with the collisional circuits of Paper M (docs/theory.md §M2).
-
-    Measures σx and σy (one circuit per time point and observable) as ``execution`` says (see
-    :func:`qmemristor.digital.run_protocol`; the keywords are the older interface, kept),
-    estimates them with standard errors — mitigated if the execution asks for it — and derives
-    ⟨V⟩, ⟨I⟩ (with ``d⟨σy⟩/dt`` a finite difference of the sampled σy, as one must with data)
-    and their propagated errors.  ``t`` must start at 0.
-    """
-    run = run_protocol(
-        params,
-        state,
-        t,
-        execution,
-        observables=observables,
-        backend=backend,
-        layout=layout,
-        shots=shots,
-        seed=seed,
-        pass_manager=pass_manager,
-        aer_method=aer_method,
-    )
-    return circuit_dataset(run, params, state)
+    raw: dict[str, tuple[NDArray[np.float64], NDArray[np.float64]]] = {}
+    if run.expectation is not None and run.counts0 is not None and run.shots is not None:
+        for j, o in enumerate(run.observables):
+            mean, err = expectation_from_counts(run.counts0[:, j], run.shots)
+            raw[o] = (QISKIT_PAULI_SIGN[o] * mean, err)
+    return CircuitEstimate(run, memristor_run(traj, params, state, "circuit"), errors, raw)
 
 
 # --------------------------------------------------------------------------------------------
 # two coupled memristors
 # --------------------------------------------------------------------------------------------
-
-#: How ``d⟨σy⟩/dt`` is obtained on each kind of backend (stored with the results).
-DERIVATIVE_EXACT = (
-    "generator of the continuous-time limit evaluated at the digital state "
-    "(Tr σy L_t(ρ), qmemristor.memristor.coupled_trajectories)"
-)
-DERIVATIVE_SAMPLED = "numpy.gradient edge_order=2 on the sampled <σy> (finite difference)"
 
 
 def _bootstrap_wootters(
@@ -196,140 +174,77 @@ def _bootstrap_wootters_gaussian(
     return w.std(axis=0, ddof=1)
 
 
-def coupled_circuit_dataset(
-    run: CoupledRun, *, bootstrap: int = 200, entanglement_tol: float = 1e-10
-) -> xr.Dataset:
-    """Dataset of a :class:`~qmemristor.digital.coupled.CoupledRun` (see ``coupled_dataset``).
+def estimate_coupled(run: CoupledRun, *, bootstrap: int = 200) -> CoupledSolution:
+    """The two memristors' states and trajectories from a :class:`CoupledRun`.
 
     ``density`` (exact): the full two-memristor state at every time and ``d⟨σy⟩/dt`` from the
     generator of the continuous-time limit at that state.  Shot-based backends: two-qubit
     tomography (all nine settings), the linear-inversion state projected onto physical states
-    for the concurrence (error: ``bootstrap`` parametric resamplings), single-memristor
-    expectations with standard errors, and ``d⟨σy⟩/dt`` by finite differences with
-    propagated shot noise — so ⟨I⟩ has the finite-difference bias of docs/theory.md §M2, and pinch
-    verdicts and sudden death/birth are those of noisy data: a "zero" concurrence is
-    ``W ≤ entanglement_tol`` of a noisy ``W`` (compare with ``wootters_err``).
+    (error of the Wootters quantity: ``bootstrap`` parametric resamplings), single-memristor
+    expectations with standard errors, and ``d⟨σy⟩/dt`` by finite differences with propagated
+    shot noise — so ⟨I⟩ has the finite-difference bias of docs/theory.md §M2.
     """
     proto = run.protocol
     system, t = proto.system, proto.t
-    extra: dict[str, Any] = {
-        "backend": run.backend,
-        "layout": run.layout,
-        "shots": "exact" if run.shots is None else run.shots,
-        "settings": ",".join(run.settings),
-        "mitigation": run.info.get("mitigation", {}).get("strategies", "none"),
-        **{f"circuit_{k}": v for k, v in run.info.items()},
-    }
-    common = {
+    common: dict[str, Any] = {
+        "system": system,
+        "states": (proto.state1, proto.state2),
+        "t": t,
         "dt": proto.dt,
         "method": "circuit",
-        "state1": proto.state1,
-        "state2": proto.state2,
-        "seed": run.seed,
-        "entanglement_tol": entanglement_tol,
     }
     if run.rho is not None:
-        trajs = coupled_trajectories(system, t, run.rho, dt=proto.dt)
-        ds = coupled_dataset(
-            system, t, run.rho, trajs, derivative=DERIVATIVE_EXACT, extra_attrs=extra, **common
+        exact = coupled_trajectories(system, t, run.rho, dt=proto.dt)
+        return CoupledSolution(
+            rho=run.rho, trajectories=exact, derivative=DERIVATIVE_EXACT, **common
         )
-    else:
-        if run.parities is not None and run.parities_err is not None:
-            tt, tt_err = paulis_from_parities(run.parities, run.parities_err, run.settings)
-        else:
-            tt, tt_err = two_qubit_paulis(run.counts, run.shots, run.settings)
-        rho = physical_density(density_from_paulis(tt))
-        trajs, errs = (
-            [],
-            {k: [] for k in ("sigma_x", "sigma_y", "sigma_z", "dsigma_y_dt", "V", "I")},
-        )
-        for k, m in enumerate(system.memristors):
-            # ⟨σa⊗1⟩ = T[a, 0] for memristor 1, ⟨1⊗σa⟩ = T[0, a] for memristor 2
-            sx, sy, sz = (tt[:, a, 0] if k == 0 else tt[:, 0, a] for a in (1, 2, 3))
-            ex, ey, ez = (tt_err[:, a, 0] if k == 0 else tt_err[:, 0, a] for a in (1, 2, 3))
-            est = memristor_estimates(t, sx, ex, sy, ey, k=m.k, omega=m.omega)
-            trajs.append(Trajectory(t, sx, sy, sz, est["dsigma_y_dt"], m.protocol.rate(t)))
-            for name, val in (
-                ("sigma_x", ex),
-                ("sigma_y", ey),
-                ("sigma_z", ez),
-                ("dsigma_y_dt", est["dsigma_y_dt_err"]),
-                ("V", est["V_err"]),
-                ("I", est["I_err"]),
-            ):
-                errs[name].append(val)
-        errors = {k: np.stack(v) for k, v in errs.items()}
-        if run.parities is not None:
-            w_err = _bootstrap_wootters_gaussian(tt, tt_err, bootstrap, run.seed)
-        else:
-            w_err = _bootstrap_wootters(run.counts, run.shots, run.settings, bootstrap, run.seed)
-        errors["wootters"] = w_err
-        errors["concurrence"] = w_err
-        extra["bootstrap"] = bootstrap
-        ds = coupled_dataset(
-            system,
-            t,
-            rho,
-            (trajs[0], trajs[1]),
-            derivative=DERIVATIVE_SAMPLED,
-            errors=errors,
-            extra_attrs=extra,
-            **common,
-        )
-    ds = ds.assign_coords(
-        setting=("setting", list(run.settings)), outcome=("outcome", np.arange(4))
+    if run.parities is not None and run.parities_err is not None:
+        tt, tt_err = paulis_from_parities(run.parities, run.parities_err, run.settings)
+        w_err = _bootstrap_wootters_gaussian(tt, tt_err, bootstrap, run.seed)
+    elif run.counts is not None and run.shots is not None:
+        tt, tt_err = two_qubit_paulis(run.counts, run.shots, run.settings)
+        w_err = _bootstrap_wootters(run.counts, run.shots, run.settings, bootstrap, run.seed)
+    else:  # pragma: no cover - a run has states, counts or parities
+        raise ParameterError("a coupled run without states, counts or parities")
+    trajs: list[Trajectory] = []
+    errs: dict[str, list[NDArray[np.float64]]] = {
+        k: [] for k in ("sigma_x", "sigma_y", "sigma_z", "dsigma_y_dt", "V", "I")
+    }
+    for k, m in enumerate(system.memristors):
+        # ⟨σa⊗1⟩ = T[a, 0] for memristor 1, ⟨1⊗σa⟩ = T[0, a] for memristor 2
+        sx, sy, sz = (tt[:, a, 0] if k == 0 else tt[:, 0, a] for a in (1, 2, 3))
+        ex, ey, ez = (tt_err[:, a, 0] if k == 0 else tt_err[:, 0, a] for a in (1, 2, 3))
+        est = memristor_estimates(t, sx, ex, sy, ey, k=m.k, omega=m.omega)
+        trajs.append(Trajectory(t, sx, sy, sz, est["dsigma_y_dt"], m.protocol.rate(t)))
+        for name, val in (
+            ("sigma_x", ex),
+            ("sigma_y", ey),
+            ("sigma_z", ez),
+            ("dsigma_y_dt", est["dsigma_y_dt_err"]),
+            ("V", est["V_err"]),
+            ("I", est["I_err"]),
+        ):
+            errs[name].append(val)
+    errors = {k: np.stack(v) for k, v in errs.items()}
+    errors["wootters"] = w_err
+    errors["concurrence"] = w_err
+    return CoupledSolution(
+        rho=physical_density(density_from_paulis(tt)),
+        trajectories=(trajs[0], trajs[1]),
+        derivative=DERIVATIVE_SAMPLED,
+        errors=errors,
+        info={"bootstrap": bootstrap},
+        **common,
     )
-    if run.counts is not None:
-        ds["counts"] = (
-            ("t", "setting", "outcome"),
-            run.counts,
-            {"long_name": "shots per outcome c0 + 2 c1 (c0 = memristor 1, Qiskit basis)"},
-        )
-    if run.probabilities is not None:
-        ds["probability"] = (
-            ("t", "setting", "outcome"),
-            run.probabilities,
-            {"long_name": "exact probability of outcome c0 + 2 c1 (Qiskit basis)"},
-        )
-    return ds
 
 
-def simulate_coupled(
-    system: CoupledMemristors,
-    state1: InitialState,
-    state2: InitialState,
-    t: ArrayLike,
-    execution: Execution | None = None,
-    *,
-    backend: Any = None,
-    layout: str | None = None,
-    shots: int | None = None,
-    seed: int | None = None,
-    pass_manager: Any = None,
-    aer_method: str | None = None,
-    bootstrap: int = 200,
-) -> xr.Dataset:
-    """Simulate two coupled memristors with the collisional circuits (docs/theory.md §M3).
+#: Names defined in :mod:`qmemristor.results.digital` (datasets), imported on first use.
+_RESULTS = ("circuit_dataset", "coupled_circuit_dataset", "simulate_circuit", "simulate_coupled")
 
-    Every step applies both memristors' collisions and then the interaction of
-    ``system.coupling`` (in ``system.frame``).  ``execution`` (or the older keywords) as in
-    :func:`qmemristor.digital.run_protocol`; ``density`` (the default) is exact and gives the
-    full two-memristor state at every time.  ``t`` must be uniform and start at 0.  Returns
-    the dataset of :func:`qmemristor.memristor.coupled_dataset` (V, I, concurrence, Wootters
-    quantity, form factors, pinch verdicts, sudden death/birth, states) plus counts or
-    probabilities of the tomography circuits; mitigated if the execution asks for it.
-    """
-    run = run_coupled_protocol(
-        system,
-        state1,
-        state2,
-        t,
-        execution,
-        backend=backend,
-        layout=layout,
-        shots=shots,
-        seed=seed,
-        pass_manager=pass_manager,
-        aer_method=aer_method,
-    )
-    return coupled_circuit_dataset(run, bootstrap=bootstrap)
+
+def __getattr__(name: str) -> Any:
+    if name in _RESULTS:
+        from ..results import digital as _results
+
+        return getattr(_results, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

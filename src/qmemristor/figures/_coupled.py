@@ -26,7 +26,6 @@ from matplotlib.cm import ScalarMappable
 from matplotlib.colors import BoundaryNorm
 from scipy.signal import find_peaks
 
-from ..digital import simulate_coupled
 from ..io import provenance_attrs
 from ..memristor import (
     FRAMES,
@@ -35,6 +34,7 @@ from ..memristor import (
     InitialState,
     time_grid,
 )
+from ..results.digital import simulate_coupled
 from ._style import EXACT, NUMERIC, loop_markers, panel_label
 
 PRESET: CoupledPreset = PAPER_PRESET

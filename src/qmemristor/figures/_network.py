@@ -24,7 +24,7 @@ OUTPUTS = (
 def point(n: int, topology: str, delta: float, periods: int) -> dict[str, float]:
     """One exact run of ``n`` nodes (all from (|e⟩+|g⟩)/√2, γ0 = 0.02, σy⊗σy) → scalars."""
     from ..memristor import InitialState, MemristorParams, time_grid
-    from ..memristor.coupled import Coupling
+    from ..memristor.interactions import Coupling
     from ..network import DEFAULT_FRAME, MemristorNetwork, simulate_network
     from ..network.measures import summary
 

@@ -12,7 +12,8 @@ import math
 import xarray as xr
 
 from ..io import provenance_attrs
-from ..memristor import InitialState, MemristorParams, simulate, time_grid
+from ..memristor import InitialState, MemristorParams, time_grid
+from ..results.memristor import simulate
 from . import FigureConfig, register
 from ._style import EXACT, NUMERIC, deviation_note, loop_markers, new_figure, panel_label
 

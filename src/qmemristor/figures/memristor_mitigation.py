@@ -29,8 +29,9 @@ from ..digital import paper_expectations, run_protocol
 from ..digital.estimate import memristor_estimates
 from ..digital.mitigation import parity_functionals
 from ..io import provenance_attrs
-from ..memristor import InitialState, MemristorParams, exact_solution, simulate, time_grid
+from ..memristor import InitialState, MemristorParams, exact_solution, time_grid
 from ..options import Execution, Mitigation
+from ..results.memristor import simulate
 from . import FigureConfig, register
 from ._style import EXACT, panel_label
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..memristor.coupled import DEFAULT_DELTA
+from ..memristor.interactions import DEFAULT_DELTA
 from . import FigureConfig, register
 from ._network import GAMMA0, POINTS_PER_PERIOD, draw, grid_dataset, point
 

@@ -147,7 +147,7 @@ def _draw(ds: xr.Dataset, s, hopf):
         fontsize="small",
     )
     ax.legend(loc="lower left", fontsize="x-small")
-    ins = ax.inset_axes([0.52, 0.52, 0.45, 0.33])
+    ins = ax.inset_axes((0.52, 0.52, 0.45, 0.33))
     ins.plot(ds.t_zoom, ds.V_zoom, color=NUMERIC, lw=1.0)
     ins.tick_params(labelsize="x-small")
     ins.set_title("last 6 time units", fontsize="x-small")

@@ -41,8 +41,8 @@ NOTE = "stationary spans (runs until settled; paper: fixed t_end = 1500), hatche
 
 def _grids(quick: bool) -> tuple[int, int, float]:
     if quick:
-        return QUICK["n_gamma"], QUICK["n_other"], QUICK["t_end"]
-    return FULL["n"], FULL["n"], FULL["t_end"]
+        return int(QUICK["n_gamma"]), int(QUICK["n_other"]), float(QUICK["t_end"])
+    return int(FULL["n"]), int(FULL["n"]), float(FULL["t_end"])
 
 
 def _hopf_indicator(gamma: np.ndarray, other: str, values: np.ndarray, fixed: dict) -> np.ndarray:
@@ -128,7 +128,7 @@ def _edges(x: np.ndarray) -> np.ndarray:
 
 
 def _draw(ds: xr.Dataset):
-    from matplotlib.collections import PatchCollection
+    from matplotlib.collections import PatchCollection, QuadMesh
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch, Rectangle
@@ -140,7 +140,7 @@ def _draw(ds: xr.Dataset):
         ("a", "z_t", r"thermal polarisation $Z_T$", r"$\alpha = 1$"),
         ("b", "alpha", r"$\alpha = \gamma_T/\gamma_\varphi$", r"$Z_T = 1$"),
     )
-    mesh = None
+    mesh: QuadMesh | None = None
     for ax, (tag, other, ylabel, fixed) in zip(axes, panels, strict=True):
         span = ds[f"span_{tag}"]
         g = ds.gamma.values
@@ -194,6 +194,7 @@ def _draw(ds: xr.Dataset):
             fontsize="small",
             framealpha=0.85,
         )
-    fig.colorbar(mesh, ax=axes, label=r"span $V_{\max} - V_{\min}$ (settled window)")
+    if mesh is not None:
+        fig.colorbar(mesh, ax=axes, label=r"span $V_{\max} - V_{\min}$ (settled window)")
     deviation_note(fig, NOTE)
     return fig

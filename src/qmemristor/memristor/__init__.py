@@ -1,4 +1,17 @@
-"""Paper M: the two-level quantum memristor (exact solution, Lindblad solver, observables)."""
+"""Paper M: the two-level quantum memristor (exact solution, Lindblad solver, observables).
+
+One memristor: the model (:mod:`.model`), the closed form (:mod:`.exact`), the master equation
+(:mod:`.lindblad`), ⟨V⟩ and ⟨I⟩ (:mod:`.observables`) and a checked run with its memristive
+variables (:mod:`.run`).  Two coupled memristors: the gates (:mod:`.interactions`), the system
+and its presets (:mod:`.coupled`), the continuous-time reference (:mod:`.coupled_lindblad`)
+and the measures (:mod:`.coupled_measures`).
+
+The functions that return labelled datasets — :func:`simulate`, :func:`trajectory_dataset`,
+:func:`coupled_dataset`, :func:`simulate_coupled_reference` — are defined in the results layer
+(:mod:`qmemristor.results.memristor`) and reachable here, imported when first used.
+"""
+
+from typing import TYPE_CHECKING, Any
 
 from .coupled import (
     DEFAULT_DELTA,
@@ -10,17 +23,19 @@ from .coupled import (
     CoupledMemristors,
     CoupledPreset,
     Coupling,
-    coupled_dataset,
-    coupled_rhs,
-    coupled_trajectories,
     get_preset,
-    interaction_generator,
     partial_trace,
     product_density,
-    simulate_coupled_reference,
-    solve_coupled_lindblad,
 )
+from .coupled_lindblad import (
+    coupled_rhs,
+    coupled_trajectories,
+    solve_coupled_lindblad,
+    solve_coupled_reference,
+)
+from .coupled_measures import CoupledMeasures, CoupledSolution, coupled_measures
 from .exact import Trajectory, amplitude_damping_kraus, exact_density, exact_solution
+from .interactions import interaction_generator
 from .lindblad import solve_lindblad
 from .model import (
     CallableDecay,
@@ -37,7 +52,27 @@ from .model import (
     time_grid,
 )
 from .observables import current, derivative_on_grid, voltage
-from .simulate import simulate, trajectory_dataset
+from .run import MemristorRun, memristor_run, run_memristor
+
+if TYPE_CHECKING:  # pragma: no cover - what the lazy names below resolve to
+    from ..results.memristor import (
+        coupled_dataset,
+        simulate,
+        simulate_coupled_reference,
+        trajectory_dataset,
+    )
+
+#: Names defined in :mod:`qmemristor.results.memristor` (datasets), imported on first use.
+_RESULTS = ("coupled_dataset", "simulate", "simulate_coupled_reference", "trajectory_dataset")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _RESULTS:
+        from ..results import memristor as _results
+
+        return getattr(_results, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "DEFAULT_DELTA",
@@ -48,16 +83,20 @@ __all__ = [
     "PRESETS",
     "CallableDecay",
     "ConstantDecay",
+    "CoupledMeasures",
     "CoupledMemristors",
     "CoupledPreset",
+    "CoupledSolution",
     "Coupling",
     "DecayProtocol",
     "InitialState",
     "MemristorParams",
+    "MemristorRun",
     "PaperDrive",
     "Trajectory",
     "amplitude_damping_kraus",
     "coupled_dataset",
+    "coupled_measures",
     "coupled_rhs",
     "coupled_trajectories",
     "cumulative_integral",
@@ -71,11 +110,14 @@ __all__ = [
     "kappa",
     "lindblad_rhs",
     "lindblad_superoperators",
+    "memristor_run",
     "partial_trace",
     "product_density",
+    "run_memristor",
     "simulate",
     "simulate_coupled_reference",
     "solve_coupled_lindblad",
+    "solve_coupled_reference",
     "solve_lindblad",
     "time_grid",
     "trajectory_dataset",

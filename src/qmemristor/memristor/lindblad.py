@@ -2,31 +2,36 @@
 
 The generator is assembled from H and the jump operator σ− (:func:`lindblad_superoperators`);
 only Γ(t) is shared with the exact solution.  Used as a second solver in tests and as the
-``--method lindblad`` path of the CLI.
+``--method lindblad`` path of the CLI.  Integrated by :func:`qmemristor.solvers.solve_ode`
+(the package's one SciPy path) with :data:`LINDBLAD_OPTIONS` unless told otherwise.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from numpy.typing import ArrayLike
-from scipy.integrate import solve_ivp
+from numpy.typing import ArrayLike, NDArray
 
 from ..conventions import SIGMA_X, SIGMA_Y, SIGMA_Z
+from ..errors import check_time_grid
+from ..options import SolverOptions
+from ..solvers import solve_ode
 from .exact import Trajectory
 from .model import InitialState, MemristorParams, lindblad_superoperators
 
-__all__ = ["solve_lindblad"]
+__all__ = ["LINDBLAD_OPTIONS", "solve_lindblad"]
+
+#: Integrator of the memristor's master equation: DOP853 (complex states) at rtol 1e-10,
+#: atol 1e-12 — the Lindblad path is the independent check of the closed form, which tests
+#: compare to ~1e-9; the coherence below which its loops are unresolved
+#: (:data:`~qmemristor.memristor.run.LINDBLAD_LOOP_FLOOR`) follows from this atol.
+LINDBLAD_OPTIONS = SolverOptions(method="DOP853", rtol=1e-10, atol=1e-12)
 
 
 def solve_lindblad(
     params: MemristorParams,
     state: InitialState,
     t: ArrayLike,
-    *,
-    rtol: float = 1e-10,
-    atol: float = 1e-12,
-    method: str = "DOP853",
-    max_step: float = np.inf,
+    options: SolverOptions | None = None,
 ) -> Trajectory:
     """Integrate ``dρ/dt = (L_H + Γ(t) D) ρ`` from ``ρ(t[0]) = state`` and sample at ``t``.
 
@@ -36,46 +41,36 @@ def solve_lindblad(
         Model parameters and the state at ``t[0]``.
     t : array_like, shape (n,)
         Increasing output times.
-    rtol, atol : float
-        Tolerances of :func:`scipy.integrate.solve_ivp`.
-    method : str
-        A SciPy integrator that accepts complex states (``"DOP853"``, ``"RK45"``).
-    max_step : float
-        Longest step of the integrator.  The step control sees Γ(t) only at its stages, so a
-        pulse of Γ narrower than a step can be stepped over: give a ``max_step`` below half
-        the narrowest feature of Γ.
+    options : SolverOptions, optional
+        Method (one that takes complex states: ``"DOP853"``, ``"RK45"``, ``"RK23"``),
+        tolerances and ``max_step``; default :data:`LINDBLAD_OPTIONS`.  The step control sees
+        Γ(t) only at its stages, so a pulse of Γ narrower than a step can be stepped over:
+        give a ``max_step`` below half the narrowest feature of Γ.
 
     Returns
     -------
     Trajectory
         ``d⟨σy⟩/dt`` is ``Tr(σy dρ/dt)`` from the generator at each sampled state.
+
+    Raises
+    ------
+    NumericalError
+        The integrator stopped early or left the finite numbers.
     """
-    t = np.asarray(t, dtype=float)
-    if t.ndim != 1 or t.size == 0 or np.any(np.diff(t) <= 0):
-        raise ValueError("t must be a non-empty, strictly increasing 1-D grid")
+    t = check_time_grid(t)
     l_h, d = lindblad_superoperators(params)
     rate = params.protocol.rate
 
-    def rhs(s: float, y: np.ndarray) -> np.ndarray:
+    def rhs(s: float, y: NDArray) -> NDArray:
         return l_h @ y + float(rate(s)) * (d @ y)
 
-    y0 = state.density.reshape(4)
-    if t.size == 1:
-        ys = y0[:, None]
-    else:
-        sol = solve_ivp(
-            rhs, (t[0], t[-1]), y0, method=method, t_eval=t, rtol=rtol, atol=atol,
-            max_step=max_step,
-        )  # fmt: skip
-        if not sol.success:  # pragma: no cover - SciPy failure is reported, not hidden
-            raise RuntimeError(f"Lindblad integration failed: {sol.message}")
-        ys = sol.y
+    ys = solve_ode(rhs, state.density.reshape(4), t, options or LINDBLAD_OPTIONS).T
     gamma = rate(t)
     dys = l_h @ ys + gamma[None, :] * (d @ ys)
     rho = ys.T.reshape(-1, 2, 2)
     drho = dys.T.reshape(-1, 2, 2)
 
-    def expect(op: np.ndarray, r: np.ndarray) -> np.ndarray:
+    def expect(op: NDArray, r: NDArray) -> NDArray[np.float64]:
         return np.real(np.einsum("ij,nji->n", op, r))
 
     return Trajectory(

@@ -510,7 +510,8 @@ class InitialState:
     @property
     def density(self) -> NDArray[np.complex128]:
         """``ρ = (1 + r·σ)/2`` in the paper basis."""
-        return 0.5 * (IDENTITY + self.x * SIGMA_X + self.y * SIGMA_Y + self.z * SIGMA_Z)
+        r = 0.5 * (IDENTITY + self.x * SIGMA_X + self.y * SIGMA_Y + self.z * SIGMA_Z)
+        return np.asarray(r, dtype=np.complex128)
 
 
 def time_grid(periods: int, points_per_period: int, omega: float = 1.0) -> NDArray[np.float64]:
@@ -525,7 +526,9 @@ def time_grid(periods: int, points_per_period: int, omega: float = 1.0) -> NDArr
         raise ParameterError(f"points-per-period must be an integer ≥ 4 (got {points_per_period})")
     check_positive("omega", omega)
     n = int(periods) * int(points_per_period)
-    return np.arange(n + 1) * (2.0 * math.pi / omega / int(points_per_period))
+    return np.asarray(
+        np.arange(n + 1) * (2.0 * math.pi / omega / int(points_per_period)), dtype=float
+    )
 
 
 def kappa(protocol: DecayProtocol, t1: ArrayLike, t0: ArrayLike = 0.0) -> NDArray[np.float64]:
@@ -579,7 +582,7 @@ def lindblad_superoperators(
     n = SIGMA_PLUS @ SIGMA_MINUS
     l_h = -1j / params.hbar * (np.kron(h, IDENTITY) - np.kron(IDENTITY, h.T))
     d = np.kron(SIGMA_MINUS, SIGMA_PLUS.T) - 0.5 * (np.kron(n, IDENTITY) + np.kron(IDENTITY, n.T))
-    return l_h, d
+    return np.asarray(l_h, dtype=np.complex128), np.asarray(d, dtype=np.complex128)
 
 
 def lindblad_rhs(

@@ -13,6 +13,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ..errors import check_time_grid
+
 __all__ = ["current", "derivative_on_grid", "voltage"]
 
 
@@ -36,8 +38,5 @@ def derivative_on_grid(t: ArrayLike, y: ArrayLike) -> NDArray[np.float64]:
     the closed-form derivative.  At 30 points per period the truncation error is a few per
     cent of ``max|y'|``.
     """
-    t = np.asarray(t, dtype=float)
-    y = np.asarray(y, dtype=float)
-    if t.size < 3:
-        raise ValueError("a derivative on a grid needs at least 3 samples")
-    return np.gradient(y, t, edge_order=2)
+    t = check_time_grid(t, name="the grid of a derivative", min_size=3)
+    return np.gradient(np.asarray(y, dtype=float), t, edge_order=2)

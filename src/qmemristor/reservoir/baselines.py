@@ -59,7 +59,7 @@ class EchoStateNetwork:
         check_range("connectivity", self.connectivity, 0.0, 1.0)
 
     def transform(self, u: ArrayLike) -> Features:
-        from reservoirpy.nodes import Reservoir  # type: ignore[import-untyped]
+        from reservoirpy.nodes import Reservoir
 
         arr = check_input(u)
         net = Reservoir(

@@ -51,7 +51,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from ..conventions import IDENTITY, SIGMA_X, SIGMA_Y, SIGMA_Z
 from ..errors import ParameterError, check_finite
-from ..memristor.coupled import FRAMES, INTERACTIONS, Coupling
+from ..memristor.interactions import FRAMES, INTERACTIONS, Coupling
 from ..memristor.model import ConstantDecay, MemristorParams
 from .reservoirs import (
     DecayEncoding,

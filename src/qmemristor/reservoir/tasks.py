@@ -260,7 +260,7 @@ def _quartic(split: Split, seed: int | None) -> Task:
 def santafe_record() -> NDArray[np.float64]:
     """The Santa Fe laser record (data set A) shipped in ``reservoirpy`` (no download)."""
     try:
-        from reservoirpy.datasets import santafe_laser  # type: ignore[import-untyped]
+        from reservoirpy.datasets import santafe_laser
     except ImportError as exc:  # pragma: no cover - reservoirpy is a dependency
         raise ParameterError("the santafe task needs the reservoirpy package") from exc
     return np.asarray(santafe_laser(), dtype=float).reshape(-1)

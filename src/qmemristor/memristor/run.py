@@ -1,26 +1,28 @@
-"""High-level entry point: simulate one memristor and return a labelled ``xarray.Dataset``.
+"""One memristor on a time grid (:func:`run_memristor`): trajectory, ⟨V⟩, ⟨I⟩, form factors.
 
 Runs are checked before they start (:func:`check_run`): the time grid must be representable
 (period ``2π/ω`` and duration finite, a step that does not underflow), Γ(t) and the current
 scale must be finite in double precision, and the memory and (Lindblad) integrator steps must
 fit the budgets of :mod:`qmemristor.limits`.  A result that still holds a non-finite value is
-refused (:class:`~qmemristor.errors.NumericalError`), never returned.
+refused (:class:`~qmemristor.errors.NumericalError`), never returned.  The labelled dataset of
+a run is :func:`qmemristor.memristor.simulate` (:mod:`qmemristor.results.memristor`).
 """
 
 from __future__ import annotations
 
 import math
 import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
-import xarray as xr
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
 from .. import limits
 from ..analysis.hysteresis import loop_form_factors
-from ..errors import NumericalError, ParameterError
-from ..io import provenance_attrs
+from ..errors import NumericalError, ParameterError, check_time_grid
+from ..options import SolverOptions
 from .exact import Trajectory, exact_solution
 from .lindblad import solve_lindblad
 from .model import ConstantDecay, InitialState, MemristorParams, PaperDrive
@@ -28,11 +30,13 @@ from .observables import current, voltage
 
 __all__ = [
     "GAMMA0_OVER_OMEGA_MIN",
-    "check_finite_result",
+    "LINDBLAD_LOOP_FLOOR",
+    "MemristorRun",
+    "check_finite_arrays",
     "check_run",
     "decay_bound",
-    "simulate",
-    "trajectory_dataset",
+    "memristor_run",
+    "run_memristor",
 ]
 
 _DBL_MAX = sys.float_info.max
@@ -133,81 +137,90 @@ def check_run(
         )
 
 
-def check_finite_result(
-    ds: xr.Dataset, what: str = "the result", names: tuple[str, ...] | None = None
-) -> xr.Dataset:
-    """``ds`` if its observables are finite, else :class:`NumericalError` (never a NaN result).
-
-    ``names``: the variables to check (default: all but ``form_factor`` — the form factor of a
-    loop that is a single point, V ≡ I ≡ 0, is undefined and stays NaN).
-    """
-    chosen = [n for n in (names or ds.data_vars) if n in ds.data_vars and n != "form_factor"]
+def check_finite_arrays(arrays: Mapping[str, ArrayLike], what: str = "the result") -> None:
+    """:class:`NumericalError` naming the arrays that hold a non-finite value (overflow)."""
     bad = [
-        str(name)
-        for name in chosen
-        if ds[name].dtype.kind in "fc" and not np.all(np.isfinite(ds[name].values))
+        name
+        for name, value in arrays.items()
+        if np.asarray(value).dtype.kind in "fc" and not np.all(np.isfinite(value))
     ]
     if bad:
         raise NumericalError(
             f"{what} has non-finite values in {', '.join(bad)} (overflow); use smaller rates "
             "(gamma0, omega) or fewer periods"
         )
-    return ds
 
 
 Method = Literal["exact", "lindblad"]
 
 
-def trajectory_dataset(
-    traj: Trajectory,
-    params: MemristorParams,
-    state: InitialState,
-    *,
-    method: str,
-    seed: int | None = None,
-    extra_attrs: dict[str, object] | None = None,
-) -> xr.Dataset:
-    """Wrap a :class:`Trajectory` as a Dataset with ⟨V⟩, ⟨I⟩ and per-period form factors.
+@dataclass(frozen=True)
+class MemristorRun:
+    """One memristor on a time grid: its trajectory and memristive variables.
 
-    Variables on ``t``: ``sigma_x``, ``sigma_y``, ``sigma_z``, ``dsigma_y_dt``, ``gamma``, ``V``,
-    ``I``; on ``period``: ``form_factor`` (docs/theory.md §M3 convention).  Attributes hold the
-    parameters, the initial Bloch vector, the method, the package version and the seed.
+    Attributes
+    ----------
+    params : MemristorParams
+    state : InitialState
+        The state at ``t = 0``.
+    trajectory : Trajectory
+        ⟨σx⟩, ⟨σy⟩, ⟨σz⟩, ``d⟨σy⟩/dt`` and Γ on the grid.
+    method : str
+        ``"exact"``, ``"lindblad"`` or ``"circuit"``.
+    V, I : ndarray, shape (n,)
+        ``⟨V⟩ = −(k/2)⟨σy⟩`` and ``⟨I⟩ = k(d⟨σy⟩/dt − ω⟨σx⟩)``.
+    form_factor : ndarray, shape (n_periods,)
+        ``4πS/P²`` of the I–V loop of each complete period (docs/theory.md §M3 convention);
+        NaN where undefined.
+    form_factor_note : str
+        Why the method leaves some form factors undefined (empty if none is).
     """
+
+    params: MemristorParams
+    state: InitialState
+    trajectory: Trajectory
+    method: str
+    V: NDArray[np.float64]
+    I: NDArray[np.float64]  # noqa: E741 - the paper's name of the current
+    form_factor: NDArray[np.float64]
+    form_factor_note: str = ""
+
+    @property
+    def t(self) -> NDArray[np.float64]:
+        return self.trajectory.t
+
+    def arrays(self) -> dict[str, NDArray[np.float64]]:
+        """The variables on ``t`` by their dataset names, in the datasets' order."""
+        tr = self.trajectory
+        return {
+            "sigma_x": tr.sigma_x,
+            "sigma_y": tr.sigma_y,
+            "sigma_z": tr.sigma_z,
+            "dsigma_y_dt": tr.dsigma_y_dt,
+            "gamma": tr.gamma,
+            "V": self.V,
+            "I": self.I,
+        }
+
+
+def memristor_run(
+    traj: Trajectory, params: MemristorParams, state: InitialState, method: str
+) -> MemristorRun:
+    """⟨V⟩, ⟨I⟩ and the per-period form factors of a trajectory (any method)."""
     v = voltage(traj.sigma_y, params.k)
     i = current(traj.sigma_x, traj.dsigma_y_dt, params.k, params.omega)
     ff = loop_form_factors(traj.t, v, i, params.period)
-    data = {
-        "sigma_x": ("t", traj.sigma_x, {"long_name": "<σx> (paper basis)"}),
-        "sigma_y": ("t", traj.sigma_y, {"long_name": "<σy> (paper basis)"}),
-        "sigma_z": ("t", traj.sigma_z, {"long_name": "<σz> (paper basis, +1 = |e>)"}),
-        "dsigma_y_dt": ("t", traj.dsigma_y_dt, {"long_name": "d<σy>/dt"}),
-        "gamma": ("t", traj.gamma, {"long_name": "decay rate Γ(t)"}),
-        "V": ("t", v, {"long_name": "<V> = -(k/2)<σy>"}),
-        "I": ("t", i, {"long_name": "<I> = k(d<σy>/dt - ω<σx>)"}),
-        "form_factor": ("period", ff, {"long_name": "loop form factor 4πS/P²"}),
-    }
-    attrs = {
-        **params.as_attrs(),
-        "initial_bloch": list(state.bloch),
-        "method": method,
-        **(extra_attrs or {}),
-    }
-    coords = {
-        "t": ("t", traj.t, {"units": "1/omega"}),
-        "period": ("period", np.arange(ff.size)),
-    }
-    return xr.Dataset(data, coords=coords, attrs=provenance_attrs(attrs, seed=seed))
+    return MemristorRun(params, state, traj, method, v, i, ff)
 
 
-def simulate(
+def run_memristor(
     params: MemristorParams,
     state: InitialState,
     t: ArrayLike,
-    *,
     method: Method = "exact",
-    seed: int | None = None,
-) -> xr.Dataset:
-    """Simulate one quantum memristor on the time grid ``t``.
+    options: SolverOptions | None = None,
+) -> MemristorRun:
+    """One quantum memristor on the time grid ``t``, checked before and after.
 
     Parameters
     ----------
@@ -217,26 +230,31 @@ def simulate(
     t : array_like
         Increasing times ≥ 0 (units of 1/ω when ω = 1).
     method : {"exact", "lindblad"}
-        Closed form, or SciPy integration of the master equation (DOP853, rtol 1e-10).
-    seed : int, optional
-        Recorded in the attributes (the exact and Lindblad methods draw no random numbers).
+        Closed form, or integration of the master equation
+        (:func:`~qmemristor.memristor.solve_lindblad`).
+    options : SolverOptions, optional
+        Integrator of ``"lindblad"`` (default
+        :data:`~qmemristor.memristor.lindblad.LINDBLAD_OPTIONS`: DOP853, rtol 1e-10).
+
+    Raises
+    ------
+    ParameterError
+        A run that cannot be represented or afforded (:func:`check_run`).
+    NumericalError
+        A result with a non-finite value (overflow), or an integration that failed.
     """
-    t = np.asarray(t, dtype=float)
     if method not in ("exact", "lindblad"):
         raise ParameterError(f"unknown method {method!r}; choose 'exact' or 'lindblad'")
-    if t.ndim != 1 or t.size == 0 or not np.all(np.isfinite(t)):
-        raise ParameterError("t must be a non-empty 1-D grid of finite times")
+    t = check_time_grid(t, start_at_zero=method == "lindblad")
     check_run(params, t.size, float(t[-1]), method=method)
     if method == "exact":
-        traj = exact_solution(params, state, t)
+        run = memristor_run(exact_solution(params, state, t), params, state, method)
     else:
-        if t[0] != 0.0:
-            raise ParameterError("the Lindblad method needs a grid starting at t = 0")
-        traj = solve_lindblad(params, state, t)
-    ds = trajectory_dataset(traj, params, state, method=method, seed=seed)
-    if method == "lindblad":
-        _mark_unresolved_loops(ds, params)
-    return check_finite_result(ds, f"the {method} solution")
+        run = _mark_unresolved_loops(
+            memristor_run(solve_lindblad(params, state, t, options), params, state, method)
+        )
+    check_finite_arrays(run.arrays(), f"the {method} solution")
+    return run
 
 
 #: Smallest coherence amplitude max(|⟨σx⟩|, |⟨σy⟩|) of a period whose loop the Lindblad
@@ -246,20 +264,21 @@ def simulate(
 LINDBLAD_LOOP_FLOOR = 1e-9
 
 
-def _mark_unresolved_loops(ds: xr.Dataset, params: MemristorParams) -> None:
+def _mark_unresolved_loops(run: MemristorRun) -> MemristorRun:
     """Form factors of periods below the Lindblad resolution become NaN ("undefined"), with
-    the reason in the variable's attributes, instead of reporting solver noise as a shape."""
+    the reason in the note, instead of reporting solver noise as a shape."""
     from ..analysis.hysteresis import period_slices
 
-    t = ds.t.values
-    amp = np.maximum(np.abs(ds.sigma_x.values), np.abs(ds.sigma_y.values))
-    ff = ds.form_factor.values.copy()
-    for k, sl in enumerate(period_slices(t, params.period)):
+    tr = run.trajectory
+    amp = np.maximum(np.abs(tr.sigma_x), np.abs(tr.sigma_y))
+    ff = run.form_factor.copy()
+    for k, sl in enumerate(period_slices(tr.t, run.params.period)):
         if k < ff.size and np.max(amp[sl]) < LINDBLAD_LOOP_FLOOR:
             ff[k] = np.nan
-    if np.isnan(ff).any():
-        ds["form_factor"] = ("period", ff, dict(ds.form_factor.attrs))
-        ds.form_factor.attrs["undefined"] = (
-            f"NaN where the coherence is below {LINDBLAD_LOOP_FLOOR:g}, the resolution of "
-            "the Lindblad integration (use method='exact')"
-        )
+    if not np.isnan(ff).any():
+        return run
+    note = (
+        f"NaN where the coherence is below {LINDBLAD_LOOP_FLOOR:g}, the resolution of "
+        "the Lindblad integration (use method='exact')"
+    )
+    return replace(run, form_factor=ff, form_factor_note=note)
