@@ -548,7 +548,7 @@ class DaskExecutor:
             self._own = [self.client]
         else:
             cluster = LocalCluster(
-                n_workers=int(self.n_workers),
+                n_workers=int(self.n_workers or 1),  # set when there is no address
                 threads_per_worker=1,
                 processes=self.processes,
                 protocol="tcp://",
@@ -723,7 +723,7 @@ def _run(sweep, mdl, results, executor, progress, say, path) -> Any:
     if n_todo:
         ex = executor if executor is not None else LocalExecutor()
         ex.__enter__()
-        stream = ex.map(mdl, sweep, _Pending(results.pending(), n_todo))
+        stream: Any = ex.map(mdl, sweep, _Pending(results.pending(), n_todo))  # a generator
         stopped: BaseException | None = None
         try:
             for chunk, res in stream:

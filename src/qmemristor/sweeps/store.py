@@ -327,7 +327,8 @@ class SweepStore:
             return
         done, bad_done = self._read("done")
         marked = done == 1
-        arrays, damaged = {}, {}
+        arrays: dict[str, NDArray] = {}
+        damaged: dict[tuple[int, ...], list[str]] = {}
         for o in self.model.outputs:
             arrays[o.name], bad = self._read(o.name)
             for b in self._blocks():
