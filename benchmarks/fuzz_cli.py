@@ -171,6 +171,16 @@ EXTRA: list[tuple[str, ...]] = [
     ("memristor", "circuit", "--steps", "99999999999999999999", "--json"),
     ("memristor", "circuit", "--omega", "1e-320", "--json"),
     ("memristor", "circuit", "--points-per-period", "99999999999999999999", "--json"),
+    # the circuit sizes: a paper-layout circuit of 1e6 and 1e7 steps, a drawing of
+    # 1001 qubits, a 31-qubit statevector on a fake device
+    ("memristor", "circuit", "--steps", "1000000", "--layout", "paper", "--json"),
+    ("memristor", "circuit", "--steps", "10000000"),
+    ("memristor", "circuit", "--steps", "1000"),
+    ("memristor", "simulate", "--method", "circuit", "--backend", "fake:brisbane", "--layout",
+     "paper", "--periods", "1", "--json"),
+    # absolute tolerances beyond the range (the Bloch ball is left at 1e-2)
+    ("neuron", "simulate", "--atol", "0.1", "--t-end", "50", "--json"),
+    ("neuron", "simulate", "--atol", "0.01", "--method", "RK45", "--t-end", "200", "--json"),
     ("memristor", "coupled", "--delta", "1e308", "--periods", "1", "--json"),
     ("memristor", "coupled", "--delta", "1e20", "--periods", "1", "--json"),
     ("memristor", "coupled", "--periods", "1000000", "--json"),
