@@ -130,6 +130,20 @@ def test_sizes_are_refused_before_anything_exists(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize(
+    ("args", "stretch"),
+    [(["--t-end", "20", "--dt-out", "1e-320"], "6.66667"),
+     (["--protocol", "paper", "--t-end", "1e308"], "5e+307")],
+)  # fmt: skip
+def test_sample_counts_beyond_any_memory_are_refused(cli, tmp_path, args, stretch):
+    """--dt-out 1e-320 or --t-end 1e308 overflowed the sample count (an internal error)."""
+    from tests.helpers import assert_one_line_error
+
+    res = cli("neuron", "sweep", "--x", "gamma=0.1:0.9:3", *args, "--out", str(tmp_path / "m.zarr"))
+    assert_one_line_error(res, f"samples of V over the sampled stretch ({stretch})")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_tolerance_options_are_in_the_shared_range():
     for rtol in (1e308, 1e-300, 0.5):
         with pytest.raises(ParameterError, match=r"rtol must be in \[1e-14, 0.1\]"):
