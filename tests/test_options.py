@@ -34,7 +34,7 @@ def test_frozen_and_replace_validates_again():
         ({"backend": "qpu"}, "unknown backend 'qpu'; choose one of: density, sampled, aer"),
         ({"backend": "fake:"}, "unknown backend"),
         ({"backend": 3}, "backend must be a name or a BackendV2"),
-        ({"layout": "ring"}, "unknown layout 'ring'; choose one of: paper, reset"),
+        ({"layout": "ring"}, "unknown layout 'ring'; choose one of: paper, reset, shared"),
         ({"shots": 0}, r"shots must be a positive integer \(got 0\)"),
         ({"shots": 2.5}, "shots must be a positive integer"),
         ({"shots": True}, "shots must be a positive integer"),

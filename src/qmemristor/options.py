@@ -46,7 +46,7 @@ __all__ = [
 #: Backend names accepted as strings (``fake:NAME`` takes a fake IBM device name).
 BACKEND_NAMES = ("density", "sampled", "aer", "fake:NAME")
 #: Circuit layouts (their circuits are built by :mod:`qmemristor.digital.collision`).
-LAYOUT_NAMES = ("paper", "reset")
+LAYOUT_NAMES = ("paper", "reset", "shared")
 #: Simulation methods of qiskit-aer's ``AerSimulator`` usable for these circuits.
 AER_METHODS = ("automatic", "statevector", "density_matrix", "matrix_product_state")
 #: Mitigation strategies, by the names of ``--mitigate``.
@@ -263,8 +263,9 @@ class Execution:
         ``"density"`` (exact, no shots), ``"sampled"`` (exact outcome probabilities, then
         seeded shots), ``"aer"`` (qiskit-aer), ``"fake:NAME"`` (a noisy fake IBM device), or a
         Qiskit ``BackendV2``, ``SamplerV2`` or ``EstimatorV2`` object (anything with ``run``).
-    layout : {"paper", "reset"}
-        Circuit layout: one fresh ancilla per step (Paper M) or one reused, reset ancilla.
+    layout : {"paper", "reset", "shared"}
+        Circuit layout: one fresh ancilla per step (Paper M), one reused, reset ancilla per
+        memristor, or one reset ancilla shared by all memristors.
     shots : int
         Shots per circuit, in ``[1, MAX_SHOTS]`` (unused by ``density``).
     seed : int or None

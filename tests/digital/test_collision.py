@@ -260,8 +260,9 @@ def test_layout_sizes_and_registry():
     assert len(circs) == 2 * 13
     assert [c.metadata["observable"] for c in circs[:4]] == ["x", "y", "x", "y"]
     assert [c.metadata["index"] for c in circs[:4]] == [0, 0, 1, 1]
-    assert set(LAYOUTS) == {"paper", "reset"}
-    with pytest.raises(ParameterError, match="unknown layout 'ring'; choose one of: paper, reset"):
+    assert set(LAYOUTS) == {"paper", "reset", "shared"}
+    message = "unknown layout 'ring'; choose one of: paper, reset, shared"
+    with pytest.raises(ParameterError, match=message):
         get_layout("ring")
     with pytest.raises(ParameterError, match="index must be in"):
         protocol_circuit(proto, 13, "x")

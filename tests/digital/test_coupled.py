@@ -72,8 +72,8 @@ def test_density_backend_equals_a_numpy_trotter_map(name, frame):
 
 @pytest.mark.parametrize("frame", ["interaction", "lab"])
 @pytest.mark.parametrize(("name", "s2"), [("cry", MIXED_STATE), ("xy", PLUS), ("zz", TILTED)])
-def test_reset_and_paper_layouts_give_the_same_two_qubit_states(name, s2, frame):
-    """The actual circuits of both layouts (unmeasured, simulated as density matrices by
+def test_the_three_layouts_give_the_same_two_qubit_states(name, s2, frame):
+    """The actual circuits of every layout (unmeasured, simulated as density matrices by
     qiskit.quantum_info, ancillas and purifier traced out) against the density backend:
     round-off only (1e-12)."""
     t = time_grid(1, 12)[:4]
@@ -82,12 +82,13 @@ def test_reset_and_paper_layouts_give_the_same_two_qubit_states(name, s2, frame)
     proto = build_coupled_protocol(sysm, TILTED, s2, t)
     for index in (1, 3):
         states = {}
-        for layout in ("paper", "reset"):
+        for layout in ("paper", "reset", "shared"):
             qc = coupled_protocol_circuit(proto, index, "zz", layout, measure=False)
             # setting zz: the readout is the free-evolution phase alone (Schrödinger picture)
             red = qiskit_partial_trace(DensityMatrix(qc), list(range(2, qc.num_qubits))).data
             states[layout] = two_qubit_to_paper(red)
         np.testing.assert_allclose(states["paper"], states["reset"], atol=1e-12)
+        np.testing.assert_allclose(states["shared"], states["reset"], atol=1e-12)
         np.testing.assert_allclose(states["reset"], exact[index], atol=1e-12)
 
 

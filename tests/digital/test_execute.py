@@ -234,7 +234,7 @@ def test_circuits_wider_than_the_backend_are_refused_with_a_remedy():
         ({"backend": "qpu"}, "unknown backend 'qpu'; choose one of: density, sampled, aer"),
         ({"backend": "fake:"}, "unknown backend"),
         ({"backend": 3}, "backend must be"),
-        ({"layout": "ring"}, "unknown layout 'ring'; choose one of: paper, reset"),
+        ({"layout": "ring"}, "unknown layout 'ring'; choose one of: paper, reset, shared"),
         ({"shots": 0}, "shots must be a positive integer"),
         ({"shots": -5}, "shots must be a positive integer"),
         ({"shots": 2.5}, "shots must be a positive integer"),

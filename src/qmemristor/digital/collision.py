@@ -28,6 +28,9 @@ Layouts (:data:`LAYOUTS`):
   for the time point ``t_i`` has ``i + 1`` qubits; one circuit per time point and observable.
 * ``reset`` — one ancilla, reset to |0⟩ after each collision and reused: 2 qubits for any
   number of steps (it needs mid-circuit reset on the target).
+* ``shared`` — for several systems (coupled memristors, networks), one ancilla for all of
+  them, reset before every collision but the first: ``S + 1`` qubits for ``S`` systems (the
+  reset layout has ``2S``).  For one memristor it is the reset layout.
 
 Both layouts apply the same collision gates (:func:`append_collision`), so they implement the
 same channel on the system (tested by process fidelity).  Everything is in Qiskit's basis
@@ -282,20 +285,29 @@ class Layout:
     description : str
     needs_reset : bool
         Whether the target must support mid-circuit ``reset``.  A layout with reset keeps one
-        ancilla per system and resets it after each step (except the last); one without uses
-        a fresh ancilla per step and system.
+        ancilla per system (or one for all, ``shared``) and resets it before it is used again;
+        one without uses a fresh ancilla per step and system.
+    shared : bool
+        One ancilla for every system (reset between consecutive collisions): ``S + 1`` qubits
+        for ``S`` systems instead of ``2S``.  For one system it is the reset layout.
     """
 
     name: str
     description: str
     needs_reset: bool
+    shared: bool = False
 
     def num_ancillas(self, steps: int) -> int:
-        """Ancilla qubits *per system* for ``steps`` collisions."""
+        """Ancilla qubits *per system* for ``steps`` collisions (shared: the one ancilla)."""
         steps = int(steps)
         if self.needs_reset:
             return 1 if steps > 0 else 0
         return steps
+
+    def num_ancilla_qubits(self, steps: int, systems: int = 1) -> int:
+        """Ancilla qubits of the whole circuit for ``steps`` collisions of ``systems`` systems."""
+        per = self.num_ancillas(steps)
+        return per if self.shared else systems * per
 
     def num_qubits(self, steps: int, *, mixed: bool | int = False, systems: int = 1) -> int:
         """Qubits of a circuit with ``steps`` collisions per system.
@@ -303,7 +315,7 @@ class Layout:
         ``systems`` system qubits, their ancillas, and ``int(mixed)`` purifier qubits (one per
         mixed initial state).
         """
-        return systems * (1 + self.num_ancillas(steps)) + int(mixed)
+        return systems + self.num_ancilla_qubits(steps, systems) + int(mixed)
 
     def append_steps(
         self,
@@ -313,31 +325,37 @@ class Layout:
         phis: Sequence[NDArray[np.float64]],
         *,
         between: BetweenFn | None = None,
+        before: BetweenFn | None = None,
         barriers: bool = False,
         fold: float = 1.0,
     ) -> None:
-        """Append the steps: at step ``k`` every system collides with its ancilla, then
-        ``between(qc, k)`` runs, then (reset layout) the ancillas are reset for the next step.
+        """Append the steps: at step ``k`` ``before(qc, k)`` runs, every system collides with
+        its ancilla, then ``between(qc, k)`` runs.
 
-        ``ancillas[s]`` are system ``s``'s ancillas (:meth:`num_ancillas` of them) and
-        ``phis[s]`` its collision angles; all systems take the same number of steps.  ``fold``
-        is the noise scale of zero-noise extrapolation: step ``k``'s collisions are folded into
-        :func:`~qmemristor.digital.folding.step_folds` copies (resets never are; ``between``
-        folds its own gates with the same pattern).
+        ``ancillas[s]`` are system ``s``'s ancillas (:meth:`num_ancillas` of them; with
+        ``shared`` every system lists the same qubit) and ``phis[s]`` its collision angles; all
+        systems take the same number of steps.  With reset a used ancilla is reset just before
+        its next collision (the last one is simply discarded).  ``fold`` is the noise scale of
+        zero-noise extrapolation: step ``k``'s collisions are folded into
+        :func:`~qmemristor.digital.folding.step_folds` copies (resets never are; ``before`` and
+        ``between`` fold their own gates with the same pattern).
         """
         n = len(phis[0]) if phis else 0
         if any(len(p) != n for p in phis) or not len(systems) == len(phis) == len(ancillas):
             raise ParameterError("every system needs its ancillas and the same number of angles")
         folds = step_folds(n, fold)
+        used: set[Qubit] = set()
         for k in range(n):
+            if before is not None:
+                before(qc, k)
             slot = 0 if self.needs_reset else k
             for system, anc, phi in zip(systems, ancillas, phis, strict=True):
+                if self.needs_reset and anc[slot] in used:
+                    qc.reset(anc[slot])
+                used.add(anc[slot])
                 append_collision(qc, float(phi[k]), system, anc[slot], int(folds[k]))
             if between is not None:
                 between(qc, k)
-            if self.needs_reset and k < n - 1:  # the last ancilla is simply discarded
-                for anc in ancillas:
-                    qc.reset(anc[0])
             if barriers:
                 qc.barrier()
 
@@ -351,8 +369,14 @@ LAYOUTS: dict[str, Layout] = {
     ),
     "reset": Layout(
         "reset",
-        "one ancilla, reset after each collision and reused: 2 qubits for any number of steps",
+        "one ancilla per system, reset and reused: 2 qubits per system for any number of steps",
         True,
+    ),
+    "shared": Layout(
+        "shared",
+        "one ancilla for all systems, reset before every collision but the first: S + 1 qubits",
+        True,
+        shared=True,
     ),
 }
 

@@ -17,8 +17,9 @@ state, i.e. it is conjugated by the free evolution of its time ``t_{i+1}``:
 Qubits: register ``sys`` (``sys[0]`` = memristor 1, ``sys[1]`` = memristor 2), ``anc1`` and
 ``anc2`` (the ancillas of each memristor, laid out as in :data:`~.collision.LAYOUTS`: ``paper``
 = one fresh ancilla per step and memristor, ``2i + 2`` qubits at ``t_i``; ``reset`` = one each,
-reset and reused, 4 qubits), ``pur`` (one purifier per mixed initial state), and a 2-bit
-classical register ``c`` (``c[0]`` = memristor 1, ``c[1]`` = memristor 2).
+reset and reused, 4 qubits; ``shared`` = one register ``anc`` for both, 3 qubits), ``pur``
+(one purifier per mixed initial state), and a 2-bit classical register ``c`` (``c[0]`` =
+memristor 1, ``c[1]`` = memristor 2).
 
 Readout: two-qubit state tomography, one circuit per time point and *setting* ``b1 b2`` with
 ``b ∈ {x, y, z}`` (:data:`SETTINGS`, first letter = memristor 1): the phases, the basis
@@ -44,7 +45,7 @@ from qiskit.circuit import Qubit
 from ..conventions import two_qubit_to_paper
 from ..errors import ParameterError
 from ..memristor import InitialState, kappa
-from ..memristor.coupled import CoupledMemristors, check_uniform_grid
+from ..memristor.coupled import CoupledMemristors, Coupling, check_uniform_grid
 from ..options import Execution
 from .collision import (
     Layout,
@@ -74,6 +75,7 @@ __all__ = [
     "SETTINGS",
     "CoupledProtocol",
     "CoupledRun",
+    "append_coupling_gate",
     "append_interaction",
     "build_coupled_protocol",
     "coupled_outcome_probabilities",
@@ -145,6 +147,42 @@ def build_coupled_protocol(
 # --------------------------------------------------------------------------------------------
 
 
+def append_coupling_gate(
+    qc: QuantumCircuit,
+    coupling: Coupling,
+    m1: Qubit,
+    m2: Qubit,
+    lam: tuple[float, float] | None = None,
+    *,
+    boxed: bool = False,
+    fold: int = 1,
+) -> None:
+    """Append the gate of ``coupling`` on ``(m1, m2)``, in the lab frame if ``lam`` is given.
+
+    ``lam = (λ1, λ2)`` are the free-evolution phases ``−ω_k t`` of the time at which the gate
+    acts on the Schrödinger-picture state: the gate is wrapped as ``P(λ1)⊗P(λ2)``, ``A``,
+    ``P(−λ1)⊗P(−λ2)`` in circuit order, i.e. ``U0(t)† A U0(t)`` on the interaction-picture
+    state.  ``boxed`` appends ``A`` as one labelled gate (for drawings) instead of its native
+    gates; ``fold = 2k + 1`` folds the whole unitary, phases included, to ``G (G† G)^k`` for
+    zero-noise extrapolation.
+    """
+    if fold != 1:
+        block = QuantumCircuit(2, name="interaction")
+        append_coupling_gate(block, coupling, block.qubits[0], block.qubits[1], lam)
+        append_folded(qc, block, [m1, m2], fold)
+        return
+    if lam is not None:
+        qc.p(float(lam[0]), m1)
+        qc.p(float(lam[1]), m2)
+    if boxed:
+        qc.append(interaction_gate(coupling), [m1, m2])
+    else:
+        qc.compose(interaction_circuit(coupling), [m1, m2], inplace=True)
+    if lam is not None:
+        qc.p(-float(lam[0]), m1)
+        qc.p(-float(lam[1]), m2)
+
+
 def append_interaction(
     qc: QuantumCircuit,
     protocol: CoupledProtocol,
@@ -158,27 +196,13 @@ def append_interaction(
     """Append the interaction that ends step ``step`` (the one from ``t_step`` to ``t_step+1``).
 
     ``boxed`` appends it as one labelled gate (for drawings) instead of its native gates.  In
-    the ``lab`` frame the gate is wrapped in the free evolution of ``t_{step+1}``.  ``fold``
-    ``= 2k + 1`` folds the whole unitary, phases included, to ``G (G† G)^k`` for zero-noise
-    extrapolation.
+    the ``lab`` frame the gate is wrapped in the free evolution of ``t_{step+1}``
+    (:func:`append_coupling_gate`).  ``fold`` ``= 2k + 1`` folds the whole unitary, phases
+    included, to ``G (G† G)^k`` for zero-noise extrapolation.
     """
-    if fold != 1:
-        block = QuantumCircuit(2, name="interaction")
-        append_interaction(block, protocol, step, block.qubits[0], block.qubits[1])
-        append_folded(qc, block, [m1, m2], fold)
-        return
-    coupling = protocol.system.coupling
     lab = protocol.system.frame == "lab"
-    if lab:
-        qc.p(float(protocol.lam[0, step + 1]), m1)
-        qc.p(float(protocol.lam[1, step + 1]), m2)
-    if boxed:
-        qc.append(interaction_gate(coupling), [m1, m2])
-    else:
-        qc.compose(interaction_circuit(coupling), [m1, m2], inplace=True)
-    if lab:
-        qc.p(-float(protocol.lam[0, step + 1]), m1)
-        qc.p(-float(protocol.lam[1, step + 1]), m2)
+    lam = (float(protocol.lam[0, step + 1]), float(protocol.lam[1, step + 1])) if lab else None
+    append_coupling_gate(qc, protocol.system.coupling, m1, m2, lam, boxed=boxed, fold=fold)
 
 
 def _check_setting(setting: str) -> str:
@@ -197,7 +221,11 @@ def _coupled_registers(
     regs: list = [sys_reg]
     n_anc = layout.num_ancillas(steps)
     ancillas: list[list[Qubit]] = [[], []]
-    if n_anc:
+    if n_anc and layout.shared:
+        anc_reg = QuantumRegister(n_anc, "anc")
+        regs.append(anc_reg)
+        ancillas = [list(anc_reg), list(anc_reg)]
+    elif n_anc:
         anc = [QuantumRegister(n_anc, "anc1"), QuantumRegister(n_anc, "anc2")]
         regs += anc
         ancillas = [list(anc[0]), list(anc[1])]

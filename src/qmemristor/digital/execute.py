@@ -493,11 +493,12 @@ def _check_width(backend: Any, max_qubits: int, layout: Any) -> None:
     """Refuse circuits wider than the device (the transpiler's error names no remedy)."""
     width = getattr(backend, "num_qubits", None)
     if width is not None and max_qubits > width:
-        hint = (
-            "use the reset layout or fewer time steps"
-            if not layout.needs_reset
-            else "it is too small for this protocol"
-        )
+        if not layout.needs_reset:
+            hint = "use the reset layout or fewer time steps"
+        elif not getattr(layout, "shared", False):
+            hint = "use the shared layout (one ancilla for every system) or a larger device"
+        else:
+            hint = "it is too small for this protocol"
         raise ParameterError(
             f"the {layout.name} layout needs {max_qubits} qubits but {backend.name} has "
             f"{width}; {hint}"
@@ -871,12 +872,14 @@ def estimate_resources(
     *,
     mixed: int = 0,
     systems: int = 1,
+    blocks_per_step: int | None = None,
     check: bool = True,
 ) -> ResourceEstimate:
     """Estimate (and by default check) a protocol run of ``steps`` steps.
 
     ``per_time`` circuits per time point (observables or tomography settings), ``systems``
-    memristors (each step: their collisions, plus an interaction gate for two), ``mixed``
+    memristors (each step: their collisions, plus an interaction gate for two; a network gives
+    its own count of collisions and gates per step as ``blocks_per_step``), ``mixed``
     purifier qubits.  Aer's automatic method is modelled as the cheaper of a density matrix
     (``16·4^q`` bytes, shots free) and statevector trajectories (``16·2^q`` bytes, once per
     shot when the circuit has noise or mid-circuit resets); a noise-free paper-layout circuit
@@ -896,7 +899,8 @@ def estimate_resources(
         est = ResourceEstimate(qubits, circuits, shots, "exact", 8.0 * n_t * dim**2, work)
     elif isinstance(ex.backend, str):
         noisy = ex.backend.startswith("fake:") or ex.noise_model is not None
-        blocks_per_step = systems + (1 if systems > 1 else 0)
+        if blocks_per_step is None:
+            blocks_per_step = systems + (1 if systems > 1 else 0)
         method = ex.aer_method or ("density_matrix" if layout.needs_reset else "automatic")
         sv_work = dm_work = 0.0
         for i in range(n_t):

@@ -1,19 +1,23 @@
-"""The ``density`` backend: the exact 2^N × 2^N density matrix of the network, step by step.
+"""The ``density`` backend: the exact state of the network, step by step.
 
-The state is one flat array of ``4^N`` complex numbers (``ρ[r, c]`` row-major, node 0 the most
-significant bit, :mod:`qmemristor.network._kernels`), updated **in place**: each edge gate is
-one pass of a compiled kernel over the 16 entries it mixes, with the collisions (amplitude
-damping, exact ∫Γ) of its two nodes fused into the same pass the first time a node is met in
-the step (collisions commute with gates on other nodes, so this is the step of
-:mod:`qmemristor.network.model` exactly).  No 4^N × 4^N superoperator is ever built and no
-copy of ρ is made while stepping: memory is one ρ (``16·4^N`` bytes: 256 MiB at N = 12) plus
-the reduced states.
+:func:`propagate_density` keeps the whole state as its real vector of Pauli expectations
+(:mod:`qmemristor.network.pauli`: ``4^N`` numbers, 8·4^N bytes — 128 MiB at N = 12), updated
+**in place** by compiled passes: the gates of a step are grouped into windows of up to four
+nodes, each window one pass over the vector, with each node's collision (amplitude damping,
+exact ∫Γ) fused into the first gate after the collisions that touches it (collisions commute
+with gates on other nodes, so this is the step of :mod:`qmemristor.network.model` exactly).
+No 4^N × 4^N superoperator is ever built.  Reduced states are read at every time point as
+entries of the vector (⟨σa⟩ of a node, ``⟨σa ⊗ σb⟩`` of a pair); the bipartite negativities
+need the eigenvalues of a 2^N × 2^N partial transpose, so the complex ρ is formed only on a
+stride (:func:`~qmemristor.network.states.negativity_stride`).  All negativities are those of
+the interaction-picture state: ``U0`` is a product of local unitaries, which leave every
+negativity unchanged.
 
-Reduced states are read at every time point by contracting the traced indices of a view of
-ρ; the bipartite negativities need the eigenvalues of a 2^N × 2^N partial transpose (a copy)
-and are evaluated on a stride (:func:`~qmemristor.network.states.negativity_stride`).
-All negativities are those of the interaction-picture state: ``U0`` is a product of local
-unitaries, which leave every negativity unchanged.
+The step-by-step entry points (:func:`step_density`, :func:`apply_plan`, :func:`rotate_node`)
+work on the complex density matrix itself, stored as one flat array of ``4^N`` numbers
+(``ρ[r, c]`` row-major, node 0 the most significant bit, :mod:`qmemristor.network._kernels`):
+one fused in-place pass per gate.  They are a second, independent implementation of the same
+step (the tests compare the two).
 """
 
 from __future__ import annotations
@@ -28,6 +32,16 @@ from ..errors import ParameterError
 from ..memristor.model import InitialState
 from ._kernels import amplitude_damping_density, conjugate_node_density, conjugate_pair_density
 from .model import MemristorNetwork, StepPlan, _Gates, collision_kappas, step_plan
+from .pauli import (
+    PauliStepper,
+    density_from_pauli,
+    initial_pauli,
+    pair_density,
+    pair_indices,
+    pauli_memory_bytes,
+    place,
+    single_density,
+)
 from .states import (
     NetworkStates,
     ProgressFn,
@@ -55,13 +69,19 @@ __all__ = [
     "step_density",
 ]
 
-#: Largest network of the density backend on a 24 GiB machine (N = 12: 256 MiB per ρ).
+#: Largest network of the density backend on a 24 GiB machine (N = 14: 2 GiB of state).
 MAX_DENSITY_NODES = 14
+
+#: Largest network whose final complex ρ is returned in ``info["rho_final"]`` (16 MiB).
+FULL_STATE_NODES = 10
 
 
 def density_memory_bytes(n: int) -> int:
-    """Bytes of one density matrix of ``n`` nodes (complex128): ``16·4^n``."""
-    return 16 * 4**n
+    """Bytes of the density backend's state of ``n`` nodes: the real Pauli vector, ``8·4^n``.
+
+    (N = 12: 128 MiB; a complex ρ would be twice that.)
+    """
+    return pauli_memory_bytes(n)
 
 
 def initial_density(states: Sequence[InitialState]) -> NDArray[np.complex128]:
@@ -212,21 +232,21 @@ def propagate_density(
     ppp = points_per_period or max(round(network.nodes[0].period / dt), 1)
     mask = stride_mask(steps, negativity_stride(n, steps, stride, ppp))
     factors = damping_factors(collision_kappas(network, t))
-    gates = _Gates(network)
+    stepper = PauliStepper(network)
 
-    rho = initial_density(sts)
-    single = np.empty((n, t.size, 2, 2), dtype=complex)
-    pst = np.empty((len(pair_list), t.size, 4, 4), dtype=complex)
+    r = initial_pauli(sts)
+    sidx = np.array([[a * place(n, k) for a in (1, 2, 3)] for k in range(n)])
+    pidx = pair_indices(n, pair_list)
+    bloch = np.empty((n, t.size, 3))
+    corr = np.empty((len(pair_list), t.size, 4, 4))
     neg = nan_array(len(parts), t.size)
     tri = nan_array(t.size) if n == 3 else None
 
     def record(s: int) -> None:
-        for k in range(n):
-            single[k, s] = reduced_from_flat(rho, n, (k,))
-        for m, p in enumerate(pair_list):
-            pst[m, s] = reduced_from_flat(rho, n, p)
+        bloch[:, s] = r[sidx]
+        corr[:, s] = r[pidx]
         if mask[s]:
-            full = rho.reshape(2**n, 2**n)
+            full = density_from_pauli(r, n)
             for m, a in enumerate(parts):
                 neg[m, s] = negativity(full, a)
             if tri is not None:
@@ -234,15 +254,18 @@ def propagate_density(
 
     record(0)
     for s in range(steps):
-        plan = step_plan(network, float(t[s]), float(t[s + 1]), gates)
-        apply_plan(rho, n, plan, factors[:, s])
+        stepper.step(r, float(t[s]), float(t[s + 1]), factors[:, s])
         record(s + 1)
         if progress is not None:
             progress(s + 1, steps)
 
-    single = to_schrodinger(single, single_phases(network, t))
+    single = to_schrodinger(single_density(bloch), single_phases(network, t))
+    pst = pair_density(corr)
     for m, (i, j) in enumerate(pair_list):
         pst[m] = to_schrodinger(pst[m], pair_phases(network, i, j, t))
+    info: dict[str, object] = {"memory_bytes": density_memory_bytes(n), "pauli_final": r}
+    if n <= FULL_STATE_NODES:
+        info["rho_final"] = density_from_pauli(r, n)
     return NetworkStates(
         t=t,
         dt=dt,
@@ -253,5 +276,5 @@ def propagate_density(
         negativity=neg,
         tripartite=tri,
         backend="density",
-        info={"memory_bytes": density_memory_bytes(n), "rho_final": rho.reshape(2**n, 2**n)},
+        info=info,
     )

@@ -62,7 +62,14 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ..errors import ParameterError
-from ..memristor.coupled import DEFAULT_DELTA, FRAMES, Coupling
+from ..memristor.coupled import (
+    DEFAULT_DELTA,
+    FRAMES,
+    LIBRARY_PRESET,
+    CoupledPreset,
+    Coupling,
+    get_preset,
+)
 from ..memristor.model import MemristorParams
 
 __all__ = [
@@ -70,12 +77,14 @@ __all__ = [
     "ORDERS",
     "TOPOLOGIES",
     "Edge",
+    "GateSlot",
     "MemristorNetwork",
     "PairGate",
     "StepPlan",
     "collision_kappas",
     "pair_energies",
     "parse_edges",
+    "plan_slots",
     "step_plan",
     "topology_edges",
 ]
@@ -229,25 +238,39 @@ class MemristorNetwork:
         cls,
         n: int,
         topology: str | Sequence[tuple[int, int]] = "chain",
-        coupling: Coupling | Sequence[Coupling] | None = None,
+        coupling: Coupling | str | Sequence[Coupling] | None = None,
         *,
         memristor: MemristorParams | Sequence[MemristorParams] | None = None,
-        frame: str = DEFAULT_FRAME,
+        frame: str | None = None,
         order: str = "forward",
+        preset: CoupledPreset | str | None = None,
     ) -> MemristorNetwork:
         """A network of ``n`` nodes on a named graph (or edge list) with one coupling per edge.
 
-        ``coupling`` is one :class:`Coupling` for every edge or one per edge (default
-        ``Coupling("yy", DEFAULT_DELTA)``); ``memristor`` one parameter set for every node or one
-        per node (default γ0 = 0.02, the coupled case's).
+        ``coupling`` is one :class:`Coupling` for every edge, one per edge, or an interaction
+        name (``"yy"``, ...) whose δ comes from the preset; ``memristor`` one parameter set for
+        every node or one per node (default γ0 = 0.02, the coupled case's).  ``preset`` (a
+        :class:`~qmemristor.memristor.coupled.CoupledPreset` or its name, e.g. ``"paper"``)
+        fixes the frame and δ as for two coupled memristors; an explicit ``frame`` or a
+        :class:`Coupling` overrides it.  Without a preset: the library defaults, the
+        interaction frame and ``Coupling("yy", DEFAULT_DELTA)``.
         """
         pairs = (
             topology_edges(topology, n)
             if isinstance(topology, str)
             else parse_edges(",".join(f"{i}-{j}" for i, j in topology), n)
         )
+        chosen = (
+            get_preset(preset)
+            if isinstance(preset, str)
+            else (preset if preset is not None else LIBRARY_PRESET)
+        )
+        if not isinstance(chosen, CoupledPreset):
+            raise ParameterError(f"preset must be a CoupledPreset or a name (got {preset!r})")
         if coupling is None:
-            coupling = Coupling("yy", DEFAULT_DELTA)
+            coupling = "yy"
+        if isinstance(coupling, str):
+            coupling = Coupling(coupling.strip().lower(), chosen.delta)
         cps = [coupling] * len(pairs) if isinstance(coupling, Coupling) else list(coupling)
         if len(cps) != len(pairs):
             raise ParameterError(f"{len(cps)} couplings for {len(pairs)} edges")
@@ -257,7 +280,7 @@ class MemristorNetwork:
         if len(ms) != n:
             raise ParameterError(f"{len(ms)} memristor parameter sets for {n} nodes")
         edges = tuple(Edge(i, j, c) for (i, j), c in zip(pairs, cps, strict=True))
-        return cls(tuple(ms), edges, frame, order)
+        return cls(tuple(ms), edges, chosen.frame if frame is None else frame, order)
 
     @property
     def n(self) -> int:
@@ -347,22 +370,45 @@ def _framed(
     return ph[:, None] * u * ph.conj()[None, :]
 
 
+@dataclass(frozen=True)
+class GateSlot:
+    """One gate of a step, by edge: ``half`` gate or full, framed at the step's start (``t0``)
+    or end (``t1``).  The same for every step; :func:`step_plan` fills in the matrices."""
+
+    edge: int
+    half: bool
+    at: str  # "t0" or "t1"
+
+
+def plan_slots(network: MemristorNetwork) -> tuple[tuple[GateSlot, ...], tuple[GateSlot, ...]]:
+    """The gates ``before`` and ``after`` the collisions of every step, in application order.
+
+    The single description of the gate orders (module docstring), shared by
+    :func:`step_plan` and the circuits of :mod:`qmemristor.digital.network`.
+    """
+    idx = list(range(len(network.edges)))
+    if network.order == "symmetric":
+        before = tuple(GateSlot(m, True, "t0") for m in idx)
+        after = tuple(GateSlot(m, True, "t1") for m in idx[::-1])
+        return before, after
+    seq = idx if network.order == "forward" else idx[::-1]
+    return (), tuple(GateSlot(m, False, "t1") for m in seq)
+
+
 def step_plan(
     network: MemristorNetwork, t0: float, t1: float, gates: _Gates | None = None
 ) -> StepPlan:
     """The gate sequence of the step ``t0 → t1`` (module docstring: orders and frames)."""
     g = _Gates(network) if gates is None else gates
-    idx = list(range(len(network.edges)))
     e = network.edges
-    if network.order == "symmetric":
-        before = tuple(PairGate(e[m].i, e[m].j, _framed(network, g, m, g.half[m], t0)) for m in idx)
-        after = tuple(
-            PairGate(e[m].i, e[m].j, _framed(network, g, m, g.half[m], t1)) for m in idx[::-1]
-        )
-        return StepPlan(before, after)
-    seq = idx if network.order == "forward" else idx[::-1]
-    after = tuple(PairGate(e[m].i, e[m].j, _framed(network, g, m, g.full[m], t1)) for m in seq)
-    return StepPlan((), after)
+
+    def gate(slot: GateSlot) -> PairGate:
+        u = g.half[slot.edge] if slot.half else g.full[slot.edge]
+        t = t0 if slot.at == "t0" else t1
+        return PairGate(e[slot.edge].i, e[slot.edge].j, _framed(network, g, slot.edge, u, t))
+
+    before, after = plan_slots(network)
+    return StepPlan(tuple(gate(s) for s in before), tuple(gate(s) for s in after))
 
 
 def collision_kappas(network: MemristorNetwork, t: ArrayLike) -> NDArray[np.float64]:
