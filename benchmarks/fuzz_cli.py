@@ -13,7 +13,9 @@ wall-clock timeout and an address-space limit, and is classified as
                   ``|V| ≤ |V_in|``, ``I = ΓV``, concurrence in [0, 1], Gershgorin bound of
                   the Jacobian's eigenvalues);
 - ``misleading``  exit 2 with a message that names neither the option nor a limit, or more
-                  than one line.
+                  than one line;
+- ``leftover``    exit 2 from ``neuron sweep`` with its store (or the store's lock) left
+                  behind: the corrected command would find it.
 
 Not part of CI (a few minutes to an hour on 2 loaded cores); ``tests/cli/test_hostile.py``
 runs a fast property-based subset.  Run from the repository root::
@@ -21,6 +23,11 @@ runs a fast property-based subset.  Run from the repository root::
     .venv/bin/python benchmarks/fuzz_cli.py               # all cases
     .venv/bin/python benchmarks/fuzz_cli.py --quick       # every 7th case
     .venv/bin/python benchmarks/fuzz_cli.py --jobs 2 --timeout 120 --list-bad
+    .venv/bin/python benchmarks/fuzz_cli.py --match "neuron sweep"   # one command
+
+``neuron sweep`` cases write their store and netCDF export under the case's own name (the
+``{case}`` placeholder); a successful sweep is checked in its exported dataset (status codes,
+finite span and V_mean where the status says so, V within [min(0, V_in), max(0, V_in)]).
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ import math
 import os
 import re
 import resource
+import shutil
 import signal
 import sys
 import tempfile
@@ -60,7 +68,11 @@ BASE: dict[str, list[str]] = {
     "neuron hopf": ["--v-in-max", "2", "--json"],
     "neuron simulate": ["--t-end", "20", "--json"],
     "neuron continue": ["--from", "0", "--to", "1", "--json"],
-}
+    "neuron sweep": [
+        "--x", "gamma=0.1:0.9:3", "--v-in", "2", "--r-m", "6", "--t-end", "20", "--json",
+        "--out", "{case}.zarr", "--netcdf", "{case}.nc",
+    ],
+}  # fmt: skip
 
 FLOAT_OPTS: dict[str, list[str]] = {
     "memristor simulate": ["--gamma0", "--a", "--b", "--omega"],
@@ -81,6 +93,10 @@ FLOAT_OPTS: dict[str, list[str]] = {
         "--rtol", "--atol",
     ],
     "neuron continue": ["--from", "--to", "--gamma", "--x0"],
+    "neuron sweep": [
+        "--v-in", "--r-m", "--gamma", "--alpha", "--z-t", "--omega", "--l", "--x0", "--lam",
+        "--t-end", "--dt-out", "--rtol",
+    ],
 }  # fmt: skip
 
 INT_OPTS: dict[str, list[str]] = {
@@ -90,7 +106,18 @@ INT_OPTS: dict[str, list[str]] = {
     "memristor coupled": ["--periods", "--points-per-period"],
     "memristor coupled --backend sampled": ["--shots", "--seed"],
     "neuron ramp": ["--steps"],
+    "neuron sweep": ["--chunk-size", "--workers"],
 }
+
+#: Axis specifications given to ``neuron sweep --x`` (each with its parameter's name in the
+#: case, so that a message naming the parameter counts as naming the input).
+SWEEP_AXES: list[str] = [
+    "gamma=0:1e308:3", "gamma=-1e308:0:3", "gamma=0:1:99999999999999999999",
+    "gamma=0:1:9223372036854775807", "gamma=nan:1:3", "gamma=0:inf:3", "gamma=1e-320:1e-320:2",
+    "z_t=-0.0:1:3", "z_t=0:1:1000000000", "alpha=0:2:-1", "omega=-1e308:1e308:2",
+    "lam=1e-320:1:2", "l=1e308:1e308:1", "x0=-1e308:1e308:2", "v_in=1e8:1e308:2",
+    "r_m=0:1e308:2", "gamma=0:1:3.5", "gamma=0:1:1e3", "gamma=0:1:0x10",
+]  # fmt: skip
 
 #: Hand-written cases: the issue's examples and combinations the grid above does not reach.
 EXTRA: list[tuple[str, ...]] = [
@@ -144,6 +171,16 @@ EXTRA: list[tuple[str, ...]] = [
     ("memristor", "circuit", "--steps", "99999999999999999999", "--json"),
     ("memristor", "circuit", "--omega", "1e-320", "--json"),
     ("memristor", "circuit", "--points-per-period", "99999999999999999999", "--json"),
+    # the issue's circuit sizes: a paper-layout circuit of 1e6 and 1e7 steps, a drawing of
+    # 1001 qubits, a 31-qubit statevector on a fake device
+    ("memristor", "circuit", "--steps", "1000000", "--layout", "paper", "--json"),
+    ("memristor", "circuit", "--steps", "10000000"),
+    ("memristor", "circuit", "--steps", "1000"),
+    ("memristor", "simulate", "--method", "circuit", "--backend", "fake:brisbane", "--layout",
+     "paper", "--periods", "1", "--json"),
+    # absolute tolerances beyond the range (the Bloch ball is left at 1e-2)
+    ("neuron", "simulate", "--atol", "0.1", "--t-end", "50", "--json"),
+    ("neuron", "simulate", "--atol", "0.01", "--method", "RK45", "--t-end", "200", "--json"),
     ("memristor", "coupled", "--delta", "1e308", "--periods", "1", "--json"),
     ("memristor", "coupled", "--delta", "1e20", "--periods", "1", "--json"),
     ("memristor", "coupled", "--periods", "1000000", "--json"),
@@ -156,7 +193,38 @@ EXTRA: list[tuple[str, ...]] = [
     ("neuron", "equilibria", "--gamma", "0.1", "--gamma", "0.2", "--json"),
     ("reproduce", "memristor-fig1", "--quick", "--seed", "-1", "--json"),
     ("reproduce", "memristor-fig1", "--quick", "--seed", "99999999999999999999", "--json"),
-]
+    # neuron sweep: the issue's examples (sizes, tolerances, a rejected start) and combinations
+    ("neuron", "sweep", "--x", "gamma=0:1:100000", "--y", "z_t=0:1:100000", "--t-end", "20",
+     "--out", "{case}.zarr", "--json"),
+    ("neuron", "sweep", "--x", "gamma=0.01:1:300", "--y", "z_t=0:1:300", "--v-in", "2",
+     "--r-m", "6", "--t-end", "20", "--chunk-size", "1", "--out", "{case}.zarr", "--json"),
+    ("neuron", "sweep", "--x", "gamma=0:1:2", "--t-end", "20", "--dt-out", "9",
+     "--out", "{case}.zarr", "--json"),
+    ("neuron", "sweep", "--x", "gamma=0:1:2", "--t-end", "20", "--dt-out", "1",
+     "--out", "{case}.zarr", "--json"),
+    ("neuron", "sweep", "--x", "gamma=0.1:0.9:3", "--t-end", "50", "--rtol", "1e308",
+     "--out", "{case}.zarr", "--json"),
+    ("neuron", "sweep", "--x", "gamma=0.1:0.9:3", "--t-end", "50", "--rtol", "1e-300",
+     "--out", "{case}.zarr", "--json"),
+    ("neuron", "sweep", "--x", "gamma=0.1:0.9:3", "--t-end", "1e308", "--protocol", "paper",
+     "--out", "{case}.zarr", "--json"),
+    ("neuron", "sweep", "--x", "gamma=0.1:0.9:3", "--t-end", "1e9", "--protocol", "paper",
+     "--dt-out", "1e6", "--out", "{case}.zarr", "--json"),
+    ("neuron", "sweep", "--x", "gamma=0.1:0.9:3", "--t-end", "1e7", "--out", "{case}.zarr",
+     "--json"),
+    ("neuron", "sweep", "--x", "gamma=0.1:0.9:3", "--t-end", "20", "--dt-out", "1e-320",
+     "--out", "{case}.zarr", "--json"),
+    ("neuron", "sweep", "--x", "gamma=0.1:0.9:3", "--t-end", "20", "--chunk-size",
+     "99999999999999999999", "--out", "{case}.zarr", "--json"),
+    ("neuron", "sweep", "--x", "gamma=0.1:0.9:3", "--y", "omega=1e8:1e8:1", "--t-end", "20",
+     "--out", "{case}.zarr", "--json"),
+    ("neuron", "sweep", "--x", "gamma=0.1:0.9:3", "--x", "alpha=0:1:3", "--t-end", "20",
+     "--out", "{case}.zarr", "--json"),
+    ("neuron", "sweep", "--x", "gamma=0.1:0.9:3", "--t-end", "20", "--out", "{case}.nc"),
+    ("neuron", "sweep", "--x", "gamma=0.1:0.9:3", "--t-end", "20", "--out", "/sys/m.zarr"),
+    ("neuron", "sweep", "--x", "gamma=0.1:0.9:3", "--t-end", "20", "--out", "{case}.zarr",
+     "--workers", "99999999999999999999"),
+]  # fmt: skip
 
 
 @dataclass
@@ -198,6 +266,9 @@ def make_cases() -> list[Case]:
             for v in INTS:
                 argv = [*words[:2], *_base_without(key, opt), *words[2:], opt, v]
                 cases.append(Case(argv, opt, v, command_key(argv)))
+    for axis in SWEEP_AXES:  # the axis's parameter is the option under test
+        argv = ["neuron", "sweep", *_base_without("neuron sweep", "--x"), "--x", axis]
+        cases.append(Case(argv, f"--{axis.split('=')[0]}", axis, "neuron sweep"))
     for argv in EXTRA:  # every option of a hand-written case is "under test"
         opts = [i for i, a in enumerate(argv) if a.startswith("--") and a != "--json"]
         names = "|".join(argv[i] for i in opts)
@@ -290,8 +361,49 @@ def check_output(case: Case, out: str) -> str:
         c = data["concurrence"]
         if min(c) < -1e-12 or max(c) > 1 + 1e-9:
             return "concurrence outside [0, 1]"
+    elif kind == "neuron sweep":
+        return check_sweep(argv, data)
     elif _has_null(data):
         return "non-finite value"
+    return ""
+
+
+def check_sweep(argv: list[str], summary: dict) -> str:
+    """'' if a finished sweep's summary and exported dataset are plausible."""
+    if _has_null(summary):
+        return "non-finite value in the summary"
+    if "--netcdf" not in argv:
+        return ""
+    import numpy as np
+    import xarray as xr
+
+    nc = argv[argv.index("--netcdf") + 1]
+    try:
+        with xr.open_dataset(nc) as raw:
+            ds = raw.load()
+    except (OSError, ValueError) as exc:
+        return f"the exported dataset is unreadable ({type(exc).__name__})"
+    status = ds.status.values
+    if summary["points"] != status.size:
+        return f"{summary['points']} points in the summary, {status.size} in the dataset"
+    if not np.isin(status, [0, 1, 2, 3, 4, 5]).all():
+        return f"status codes outside 0–5: {sorted(set(status.ravel().tolist()))[:5]}"
+    if summary["failed"] != int(np.isin(status, [1, 2, 3, 4]).sum()):
+        return "the summary's failed count disagrees with the dataset"
+    ok = (status == 0) | (status == 5)
+    for name in ("span", "V_mean", "t_reached"):
+        if not np.isfinite(ds[name].values[ok]).all():
+            return f"{name} is NaN where the status says the point was computed"
+    if (ds.span.values[ok] < 0).any():
+        return "negative span"
+    v_in = (ds["v_in"] if "v_in" in ds.coords else float(ds.attrs["v_in"])) + 0 * ds.span
+    lo = np.minimum(0, v_in.values) - 2e-3
+    hi = np.maximum(0, v_in.values) + 2e-3
+    vm = ds.V_mean.values
+    if ((vm < lo) | (vm > hi))[ok].any():
+        return "V_mean outside [min(0, V_in), max(0, V_in)]"
+    if (ds.span.values > hi - lo + 1e-9)[ok].any():
+        return "span larger than |V_in|"
     return ""
 
 
@@ -314,12 +426,16 @@ def mentions(case: Case, line: str) -> bool:
     low = line.lower()
     names = set()
     for opt in (o.lstrip("-") for o in case.option.split("|")):
+        if case.kind == "neuron sweep" and opt in ("x", "y", "out"):
+            continue  # one letter (or a word) that every message contains
         names |= {opt, opt.replace("-", "_"), opt.replace("-", " ")}
     names |= {"limit", "budget", "bytes", "memory", "steps", "samples", "points", "qubits"}
     names |= {"tolerance", "given 2 times", "only apply", "with --bloch"}
     if any(n.lower() in low for n in names):
         return True
     # the value itself, e.g. "angles:1e308,0" → "a must be in [0, π/2] (got 1e+308)"
+    if case.kind == "neuron sweep" and case.value and case.value in line:
+        return True  # the value itself (a path, an axis)
     special = {x for x in _numbers(case.value) if not (math.isfinite(x) and x in (0.0, 1.0))}
     special |= {x for x in _numbers(case.value) if math.isnan(x)}
     line_nums = _numbers(line)
@@ -356,6 +472,7 @@ def classify(case: Case, code: int | None, out: str, err: str) -> tuple[str, str
 def start(case: Case, workdir: Path, mem_bytes: int) -> tuple[int, Path]:
     """Fork a child that runs the case with stdout/stderr to files; returns (pid, prefix)."""
     prefix = workdir / f"case{os.getpid()}_{id(case)}"
+    case.argv = [a.replace("{case}", str(prefix)) for a in case.argv]
     pid = os.fork()
     if pid == 0:  # child
         try:
@@ -398,6 +515,7 @@ WARM_UP = (
     ("neuron", "equilibria", "--json"),
     ("neuron", "simulate", "--t-end", "5", "--json"),
     ("neuron", "simulate", "--t-end", "5", "--json", "--method", "odeint"),
+    ("neuron", "sweep", "--x", "gamma=0.1:0.9:2", "--t-end", "5", "--json", "--out", "{tmp}"),
 )
 
 
@@ -407,10 +525,13 @@ def warm_up() -> None:
 
     from qmemristor.cli import main as cli_main
 
+    tmp = tempfile.mkdtemp(prefix="qm-fuzz-warm-")
     for argv in WARM_UP:
+        argv = tuple(a.replace("{tmp}", f"{tmp}/warm.zarr") for a in argv)
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
             with contextlib.suppress(SystemExit):
                 cli_main(list(argv))
+    shutil.rmtree(tmp, ignore_errors=True)
 
 
 def run_all(cases: list[Case], jobs: int, timeout: float, mem_bytes: int) -> None:
@@ -442,6 +563,11 @@ def run_all(cases: list[Case], jobs: int, timeout: float, mem_bytes: int) -> Non
                 out = Path(f"{prefix}.out").read_text(errors="replace")
                 err = Path(f"{prefix}.err").read_text(errors="replace")
                 case.outcome, case.detail = classify(case, code, out, err)
+                if case.kind == "neuron sweep" and code == 2 and "--out" in case.argv:
+                    store = Path(case.argv[case.argv.index("--out") + 1])
+                    left = [q for q in (store, store.with_name(store.name + ".lock")) if q.exists()]
+                    if left and store.parent == work:
+                        case.outcome, case.detail = "leftover", f"{left[0].name} left behind"
                 case.extra.update(code=code, stdout=out[-2000:], stderr=err[-2000:])
                 case.extra["seconds"] = round(time.monotonic() - t0, 1)
                 del running[pid]
@@ -491,7 +617,7 @@ def main() -> None:
         )
 
 
-OUTCOMES = ("ok", "internal", "hang", "wrong", "misleading")
+OUTCOMES = ("ok", "internal", "hang", "wrong", "misleading", "leftover")
 
 if __name__ == "__main__":
     main()

@@ -48,7 +48,17 @@ def test_estimates_beyond_the_budget_are_refused_with_the_remedy(monkeypatch):
 @pytest.mark.parametrize("rtol", [1e-14, 1e-8, 0.1])
 def test_tolerances_in_range_pass(rtol):
     assert limits.check_rtol(rtol) == rtol
-    assert limits.check_atol(rtol) == rtol
+
+
+@pytest.mark.parametrize("atol", [1e-30, 1e-10, 1e-4])
+def test_absolute_tolerances_in_range_pass(atol):
+    assert limits.check_atol(atol) == atol
+
+
+@pytest.mark.parametrize("bad", [2e-4, 1e-2, 0.1])
+def test_absolute_tolerances_that_leave_the_bloch_ball_are_refused(bad):
+    with pytest.raises(ParameterError, match=r"atol must be in \[1e-30, 0.0001\]"):
+        limits.check_atol(bad)
 
 
 @pytest.mark.parametrize("bad", [0.0, -1e-8, 1e-15, 0.2, 1e308, math.nan, math.inf])

@@ -133,3 +133,28 @@ def test_record_is_plain():
         "mitigation": "zne",
     }
     assert Mitigation(zne=True).record()["scale_factors"] == list(Mitigation().scale_factors)
+
+
+@pytest.mark.parametrize("atol", [1e-31, 1e-300, 2e-4, 1e-2, 0.1, 1.0])
+def test_absolute_tolerances_outside_the_range_are_refused(atol):
+    from qmemristor.options import ATOL_RANGE, SolverOptions
+
+    assert ATOL_RANGE == (1e-30, 1e-4)
+    with pytest.raises(ParameterError, match=r"atol must be in \[1e-30, 0.0001\]"):
+        SolverOptions(atol=atol)
+    for edge in ATOL_RANGE:
+        assert SolverOptions(atol=edge).atol == edge
+
+
+@pytest.mark.parametrize("method", ["DOP853", "RK45"])
+def test_the_loosest_absolute_tolerance_keeps_the_neuron_in_the_bloch_ball(cli, method):
+    """The reason for the upper end of ATOL_RANGE: at atol = 1e-4 the trajectory stays in the
+    unit ball (invariant for α ≤ 2), at 1e-2 it left it (|r| = 1.03 DOP853, 1.15 RK45).
+    Bound 1e-4: a step may err by ~atol on a component near zero; measured 2.1e-6 (DOP853) and
+    1.8e-5 (RK45) above 1 at t_end = 200."""
+    res = cli("neuron", "simulate", "--method", method, "--atol", "1e-4", "--t-end", "200",
+              "--json")  # fmt: skip
+    assert res.code == 0, res.err
+    assert res.json()["bloch_max"] <= 1 + 1e-4
+    loose = cli("neuron", "simulate", "--method", method, "--atol", "1e-2", "--t-end", "200")
+    assert loose.code == 2 and "atol must be in [1e-30, 0.0001] (got 0.01)" in loose.err

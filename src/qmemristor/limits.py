@@ -24,9 +24,11 @@ range of :data:`qmemristor.options.RTOL_RANGE`): below, the error control asks f
 round-off (SciPy's ``solve_ivp`` raises any rtol below 100 ε ≈ 2.2e-14 itself, with a
 warning); above 1e-1 the solvers accept steps whose error is the size of the solution
 (``--rtol 1e308`` gave a "span" of 9e18 and a Bloch vector of length 1.02).  Absolute
-tolerances must lie in ``[1e-30, 1e-1]`` (:func:`check_atol`): the states (Bloch vectors,
-voltages) are O(1), so 1e-30 is far below their round-off, and smaller values only overflow
-the solvers' error norms (``atol = 1e-300`` broke SciPy's first step).  Within these ranges a
+tolerances must lie in ``[1e-30, 1e-4]`` (:func:`check_atol`, the range of
+:data:`qmemristor.options.ATOL_RANGE`): the states (Bloch vectors, voltages) are O(1), so 1e-30
+is far below their round-off, and smaller values only overflow the solvers' error norms
+(``atol = 1e-300`` broke SciPy's first step); above 1e-4 the Bloch vector left the unit ball
+(atol = 1e-2: |r| = 1.027 with DOP853).  Within these ranges a
 loose tolerance can still give a trajectory that leaves the region the
 dynamics keeps invariant; commands check that too and refuse such a result.
 """
@@ -38,6 +40,7 @@ import os
 import re
 
 from .errors import ParameterError, ResourceLimitError, check_finite
+from .options import ATOL_RANGE, RTOL_RANGE
 
 __all__ = [
     "ATOL_MAX",
@@ -67,10 +70,9 @@ ENV_MAX_STEPS = "QMEMRISTOR_MAX_STEPS"
 DEFAULT_MAX_BYTES = 4 * 2**30
 #: Default work budget of one run (estimated integrator steps).
 DEFAULT_MAX_STEPS = 10**6
-RTOL_MIN = 1e-14
-RTOL_MAX = 1e-1
-ATOL_MIN = 1e-30
-ATOL_MAX = 1e-1
+#: The tolerance ranges of :class:`qmemristor.options.SolverOptions` (reasons there).
+RTOL_MIN, RTOL_MAX = RTOL_RANGE
+ATOL_MIN, ATOL_MAX = ATOL_RANGE
 #: Integers handed to NumPy (shots, seeds, counts) must fit a signed 64-bit integer.
 INT64_MAX = 2**63 - 1
 
@@ -174,7 +176,7 @@ def check_rtol(value: object, name: str = "rtol") -> float:
 
 
 def check_atol(value: object, name: str = "atol") -> float:
-    """An absolute tolerance in ``[1e-30, 1e-1]`` (module docstring)."""
+    """An absolute tolerance in ``[1e-30, 1e-4]`` (module docstring)."""
     x = check_finite(name, value)
     if not ATOL_MIN <= x <= ATOL_MAX:
         raise ParameterError(

@@ -182,3 +182,64 @@ def test_circuit_command_bad_input(cli, args, fragment):
 def test_circuit_help(cli, cmd):
     res = cli(*cmd, "--help")
     assert res.code == 0 and "--qasm" in res.out
+
+
+@pytest.mark.parametrize("layout", ["paper", "reset"])
+@pytest.mark.parametrize("bloch", [None, "0.1,0.2,0.3"])
+def test_circuit_size_is_known_before_building(layout, bloch):
+    """The sizes the refusal uses (read off 2 and 3 steps) are those of the built circuit."""
+    from qmemristor.cli.memristor import Drive, _circuit_size, build_params, build_state
+    from qmemristor.digital import build_protocol, circuit_stats, get_layout, protocol_circuit
+
+    params = build_params(0.4, 1.0, Drive.paper)
+    state = build_state(None, None, bloch, "circuit")
+    lay = get_layout(layout)
+    for barriers in (True, False):
+        size = _circuit_size(params, state, lay, "y", barriers)
+        for steps in (4, 17, 40):
+            protocol = build_protocol(params, state, np.arange(steps + 1) * (params.period / 30))
+            stats = circuit_stats(protocol_circuit(protocol, steps, "y", lay, barriers=barriers))
+            assert size(steps) == (stats["num_qubits"], stats["depth"], stats["size"])
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--steps", "1000000", "--layout", "paper"], "2,000,006 operations in the paper layout"),
+        (["--steps", "10000000"], "use --steps ≤ 9997"),
+        (["--steps", "10000000", "--layout", "reset", "--json"], "use --steps ≤ 6665"),
+        (["--steps", "1000"], "text drawing of 1001 qubits and depth 2006"),
+        (["--steps", "2000", "--layout", "reset"], "use --qasm or --json, or --steps ≤ 1109"),
+    ],
+)
+def test_circuits_too_large_are_refused_before_building(cli, tmp_path, monkeypatch, args, fragment):
+    """Issue 19: `memristor circuit --steps 1000000 --layout paper` hung; now one line, exit 2,
+    nothing built (no protocol beyond the 4 probe times) and nothing written."""
+    import qmemristor.digital as digital
+
+    longest = []
+    real = digital.build_protocol
+
+    def recording(params, state, t):
+        longest.append(len(t))
+        return real(params, state, t)
+
+    monkeypatch.setattr(digital, "build_protocol", recording)
+    out = tmp_path / "c.qasm"
+    assert_one_line_error(cli("memristor", "circuit", *args, "--out", str(out)), fragment)
+    assert max(longest, default=0) <= 4 and not out.exists()
+
+
+def test_the_suggested_number_of_steps_is_accepted(cli, monkeypatch):
+    """The bound the refusal names is the largest accepted (limits lowered to keep it fast)."""
+    monkeypatch.setattr("qmemristor.cli.memristor.MAX_CIRCUIT_OPERATIONS", 101)
+    res = cli("memristor", "circuit", "--steps", "1000", "--json")
+    assert_one_line_error(res, "use --steps ≤ 47")  # 2·steps + 6 operations ≤ 101
+    assert cli("memristor", "circuit", "--steps", "47", "--json").json()["size"] == 100
+    assert cli("memristor", "circuit", "--steps", "48", "--json").code == 2
+    monkeypatch.setattr("qmemristor.cli.memristor.MAX_DRAWING_COST", 500)
+    res = cli("memristor", "circuit", "--steps", "40")
+    most = int(res.err.rsplit("≤ ", 1)[1])  # depth (2s + 6) × (qubits (s + 1) + 7) ≤ 500
+    assert most == 10 and (2 * most + 6) * (most + 8) <= 500 < (2 * most + 8) * (most + 9)
+    assert cli("memristor", "circuit", "--steps", str(most)).code == 0
+    assert cli("memristor", "circuit", "--steps", str(most + 1)).code == 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shlex
@@ -71,6 +72,9 @@ def places(tmp_path):
     dangling.symlink_to(tmp_path / "nowhere" / "x.nc")
     devnull = tmp_path / "null.nc"
     devnull.symlink_to("/dev/null")
+    # a sweep store whose lock is held by a run on another machine (a shared file system)
+    holder = {"pid": 4242, "host": "node7", "start": None, "since": "2026-01-01T00:00:00"}
+    (tmp_path / "locked.zarr.lock").write_text(json.dumps(holder))
     yield {
         "missing": str(tmp_path / "missing"),
         "readonly": str(readonly),
@@ -82,6 +86,7 @@ def places(tmp_path):
         "dirout": str(dirout),
         "dangling": str(dangling),
         "devnull": str(devnull),
+        "locked": str(tmp_path / "locked.zarr"),
         "longname": str(fresh / ("a" * 260 + ".nc")),
     }
     (tmp_path / "readonly").chmod(0o755)

@@ -167,27 +167,3 @@ def test_bad_axis_in_a_fresh_interpreter(tmp_path):
     res = run_subprocess(*BASE, "--x", "lam=0:1:3", "--out", str(tmp_path / "m.zarr"))
     assert_one_line_error(res, "axis lam=0.0:1.0:3: lam must be > 0 (got 0)")
 
-
-def test_a_sweep_without_netcdf_imports_no_xarray(tmp_path):
-    # start-up is part of a sweep's cost: xarray (with pandas and dask behind it) costs ~0.6 s
-    # CPU to import and is needed only to label a --netcdf export
-    import os
-    import subprocess
-    import sys
-
-    from tests.helpers import SRC
-
-    argv = [*BASE, "--x", "gamma=0.1:0.9:2", "--out", str(tmp_path / "s.zarr")]
-    code = (
-        "import runpy, sys\n"
-        f"sys.argv = ['qmemristor', *{argv!r}]\n"
-        "try:\n    runpy.run_module('qmemristor', run_name='__main__')\n"
-        "except SystemExit as e:\n    assert not e.code, e.code\n"
-        "print(sorted(m for m in ('xarray', 'pandas', 'dask') if m in sys.modules))\n"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=900,
-        env={**os.environ, "PYTHONPATH": SRC},
-    )  # fmt: skip
-    assert out.stdout.strip().splitlines()[-1] == "[]"
-    assert (tmp_path / "s.zarr").is_dir()

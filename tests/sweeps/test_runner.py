@@ -230,7 +230,7 @@ def test_local_processes_threads_and_one_thread_agree(many_chunks, small_referen
 # --------------------------------------------------------------------------------------------
 KILL_ARGS = [
     "neuron", "sweep", "--x", "gamma=0.02:0.5:12", "--y", "z_t=0.6:1:5", "--v-in", "2",
-    "--r-m", "6", "--t-end", "1500", "--chunk-size", "5", "--json",
+    "--r-m", "6", "--protocol", "paper", "--t-end", "6000", "--chunk-size", "5", "--json",
 ]  # fmt: skip
 
 
@@ -252,10 +252,18 @@ def _done(path: Path) -> np.ndarray | None:
 def test_sigkill_and_rerun_equals_an_uninterrupted_sweep(tmp_path, cli):
     """SIGKILL a CLI sweep mid-way, rerun the same command: same dataset, no point redone.
 
-    12 × 5 points in 12 chunks of 5 (one Γ row each; ~20 ms a point on one core).  The test
-    waits until at least two chunks are stored, kills the process (no clean-up runs), then
-    reruns it.  Evaluations are counted with the ``QMEMRISTOR_SWEEP_EVAL_LOG`` hook.
+    12 × 5 points; ``--chunk-size 5`` is raised to the command's smallest chunk (16 points:
+    4 chunks of 3 Γ rows; ~0.1 s a point on one core).  The test waits until a chunk is
+    stored, kills the process (no clean-up runs), then reruns it.  Evaluations are counted
+    with the ``QMEMRISTOR_SWEEP_EVAL_LOG`` hook.
     """
+    from qmemristor.cli.sweep import MIN_CHUNK_POINTS
+    from qmemristor.sweeps.store import point_mask
+
+    spec = make_sweep(
+        "neuron", ["gamma=0.02:0.5:12", "z_t=0.6:1:5"], fixed={"v_in": 2.0, "r_m": 6.0},
+        options={"protocol": "paper", "t_end": 6000.0}, chunk_points=MIN_CHUNK_POINTS,
+    )  # fmt: skip
     out = tmp_path / "killed.zarr"
     log1, log2 = tmp_path / "run1.log", tmp_path / "run2.log"
     cmd = [sys.executable, "-m", "qmemristor", *KILL_ARGS, "--out", str(out)]
@@ -265,17 +273,16 @@ def test_sigkill_and_rerun_equals_an_uninterrupted_sweep(tmp_path, cli):
     done = None
     while time.monotonic() < deadline and proc.poll() is None:
         done = _done(out)
-        if done is not None and done.sum() >= 2:
+        if done is not None and done.sum() >= 1:
             break
         time.sleep(0.01)
     os.kill(proc.pid, signal.SIGKILL)
     proc.communicate()
     done = _done(out)
     assert proc.returncode == -signal.SIGKILL, "the sweep finished before it could be killed"
-    assert done is not None and 2 <= done.sum() < done.size
+    assert done is not None and done.shape == spec.chunk_grid and 1 <= done.sum() < done.size
     n = 60
-    chunk_of_point = np.repeat(np.arange(12), 5)  # chunk (i, 0) holds Γ row i
-    stored = done.reshape(-1)[chunk_of_point]
+    stored = point_mask(spec, done).reshape(-1)
     # rerun the same command
     rerun = subprocess.run(cmd, env=_cli_env(log2), capture_output=True, text=True, timeout=600)
     assert rerun.returncode == 0, rerun.stderr
@@ -290,10 +297,6 @@ def test_sigkill_and_rerun_equals_an_uninterrupted_sweep(tmp_path, cli):
     fresh = tmp_path / "fresh.zarr"
     res = cli(*KILL_ARGS, "--out", str(fresh))
     assert res.code == 0, res.err
-    spec = make_sweep(
-        "neuron", ["gamma=0.02:0.5:12", "z_t=0.6:1:5"], fixed={"v_in": 2.0, "r_m": 6.0},
-        options={"t_end": 1500.0}, chunk_points=5,
-    )  # fmt: skip
     a = SweepStore.open(out, spec, _neuron()).to_dataset()
     b = SweepStore.open(fresh, spec, _neuron()).to_dataset()
     xr.testing.assert_identical(a, b)

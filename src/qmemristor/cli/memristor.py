@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -365,9 +367,11 @@ def circuit_cmd(
         grid=f"--steps {steps}",
         remedy="use fewer --steps",
     )
+    draw = not (qasm or as_json)
+    _check_circuit_size(params, state, lay, observable.value, steps, draw)
     t = np.arange(steps + 1) * (params.period / points_per_period)
     protocol = build_protocol(params, state, t)
-    qc = protocol_circuit(protocol, steps, observable.value, lay, barriers=not (qasm or as_json))
+    qc = protocol_circuit(protocol, steps, observable.value, lay, barriers=draw)
     text = to_qasm3(qc)
     if out is not None:
         with atomic_path(out) as tmp:
@@ -392,6 +396,79 @@ def circuit_cmd(
     )
     if out is not None:
         info(f"wrote {out}")
+
+
+#: Most operations ``memristor circuit`` builds and exports: measured 0.35 ms an operation
+#: (Qiskit's circuit building 0.08 ms and OpenQASM 3 export 0.27 ms; 4000 steps, 2 shared
+#: cores), so the limit is ~7 s of work: ≈ 10,000 steps in the paper layout (2 operations a
+#: step), ≈ 6,600 in the reset layout (3 a step).
+MAX_CIRCUIT_OPERATIONS = 20_000
+#: Largest text drawing: Qiskit's text drawer takes ≈ depth × (1.4 ms + 0.2 ms × qubits)
+#: (measured: paper layout, 100 steps (101 qubits, depth 206) 4.5 s, 200 steps 18.6 s and
+#: 51.8 MiB; reset layout, 1000 steps (2 qubits, depth 3005) 5.5 s), i.e. 0.2 ms × the cost
+#: depth × (qubits + 7).  The limit is ~6 s: ≈ 100 paper steps, ≈ 1000 reset steps.
+MAX_DRAWING_COST = 30_000
+
+
+def _circuit_size(
+    params: Any, state: Any, layout: Any, observable: str, barriers: bool
+) -> Callable[[int], tuple[int, int, int]]:
+    """``size(steps)`` → (qubits, depth, operations) of the circuit of ``steps`` ≥ 2
+    collisions, without building it.
+
+    Every layout adds the same gates (and, in the paper layout, one ancilla) per step, so the
+    sizes are linear in ``steps``: they are read off the circuits of 2 and 3 steps.
+    """
+    import numpy as np
+
+    from ..digital import build_protocol, circuit_stats, protocol_circuit
+
+    protocol = build_protocol(params, state, np.arange(4) * (params.period / 8))
+    two, three = (
+        circuit_stats(protocol_circuit(protocol, k, observable, layout, barriers=barriers))
+        for k in (2, 3)
+    )
+    keys = ("num_qubits", "depth", "size")
+
+    def size(steps: int) -> tuple[int, int, int]:
+        q, d, n = (two[k] + (steps - 2) * (three[k] - two[k]) for k in keys)
+        return q, d, n
+
+    return size
+
+
+def _check_circuit_size(
+    params: Any, state: Any, layout: Any, observable: str, steps: int, draw: bool
+) -> None:
+    """Refuse a circuit too large to build, export or draw in seconds (before building it)."""
+    if steps <= 3:
+        return
+    size = _circuit_size(params, state, layout, observable, draw)
+    qubits, depth, ops = size(steps)
+    if ops > MAX_CIRCUIT_OPERATIONS:
+        most = steps
+        while most > 2 and size(most)[2] > MAX_CIRCUIT_OPERATIONS:  # linear: one jump
+            per_step = max(1, size(most)[2] - size(most - 1)[2])
+            most -= max(1, -(-(size(most)[2] - MAX_CIRCUIT_OPERATIONS) // per_step))
+        raise ParameterError(
+            f"--steps {steps} gives a circuit of {ops:,} operations in the {layout.name} "
+            f"layout, more than the {MAX_CIRCUIT_OPERATIONS:,} this command builds and exports "
+            f"in seconds; use --steps ≤ {most}"
+        )
+
+    def cost(k: int) -> int:
+        q, d, _ = size(k)
+        return d * (q + 7)
+
+    if draw and cost(steps) > MAX_DRAWING_COST:
+        most = steps
+        while most > 2 and cost(most) > MAX_DRAWING_COST:  # at most quadratic: a few jumps
+            most = min(most - 1, int(most * math.sqrt(MAX_DRAWING_COST / cost(most))))
+        raise ParameterError(
+            f"a text drawing of {qubits} qubits and depth {depth} (--steps {steps}, "
+            f"{layout.name} layout) is beyond what the drawer renders in seconds; use --qasm or "
+            f"--json, or --steps ≤ {most}"
+        )
 
 
 # --------------------------------------------------------------------------------------------

@@ -79,7 +79,11 @@ def solve_ode(
             max_step=opts.max_step, **({"jac": use_jac} if use_jac is not None else {}),
         )  # fmt: skip
         if sol.status != 0:
-            raise NumericalError(f"{opts.method} failed at t = {sol.t[-1]:g}: {sol.message}")
+            # sol.t is empty when the first step fails
+            where = f"t = {sol.t[-1]:g}" if len(sol.t) else f"its first step from t = {t[0]:g}"
+            raise NumericalError(
+                f"{opts.method} failed at {where}: {' '.join(str(sol.message).split())}"
+            )
         y = sol.y.T
     if not np.all(np.isfinite(y)):
         raise NumericalError(f"{opts.method} produced a non-finite state")

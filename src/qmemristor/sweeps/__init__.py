@@ -37,7 +37,6 @@ _EXPORTS = {
     "SweepModel": "models",
     "SweepStore": "store",
     "compute_chunk": "runner",
-    "compute_sweep": "runner",
     "coupled_model": "coupled",
     "evaluate_neuron": "neuron",
     "get_model": "models",

@@ -57,7 +57,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from ..errors import ParameterError, check_nonnegative, check_positive
+from ..errors import ParameterError, ResourceLimitError, check_nonnegative, check_positive
 from ..neuron.device import FijTables
 from ..neuron.model import PARAM_NAMES, ode_model
 from ..neuron.stationary import (
@@ -237,7 +237,14 @@ class BatchOptions:
     @property
     def n_samples(self) -> int:
         """Number of uniform samples ``k dt_out ≤ sample_length`` (k = 0, 1, ...)."""
-        return math.floor(self.sample_length / self.dt_out * (1 + 1e-12)) + 1
+        ratio = self.sample_length / self.dt_out * (1 + 1e-12)
+        if not ratio < 2.0**53:  # beyond, the count is not an exact integer (or overflows)
+            raise ResourceLimitError(
+                f"dt_out={self.dt_out:g} gives {ratio:.3g} samples of V over the sampled "
+                f"stretch ({self.sample_length:g}), more than any memory holds; use a larger "
+                "dt_out or a shorter t_end"
+            )
+        return math.floor(ratio) + 1
 
     def sample_times(self) -> NDArray[np.float64]:
         """Sample times relative to the start of the sampled stretch (``"paper"``: absolute

@@ -20,6 +20,7 @@ import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -83,7 +84,13 @@ class Axis:
     @property
     def values(self) -> NDArray[np.float64]:
         """The parameter values, ``numpy.linspace(start, stop, num)``."""
-        return np.linspace(self.start, self.stop, self.num)
+        return self._values.copy()
+
+    @cached_property
+    def _values(self) -> NDArray[np.float64]:  # computed once, read-only (chunks slice it)
+        v = np.linspace(self.start, self.stop, self.num)
+        v.flags.writeable = False
+        return v
 
     def as_dict(self) -> dict[str, Any]:
         return {"name": self.name, "start": self.start, "stop": self.stop, "num": self.num}
@@ -227,10 +234,12 @@ class Sweep:
 
     def chunk_parameters(self, chunk: Chunk) -> dict[str, NDArray[np.float64]]:
         """Every parameter of the points of ``chunk`` as flat arrays (C order of the block)."""
-        grids = np.meshgrid(
-            *[a.values[s] for a, s in zip(self.axes, chunk.slices, strict=True)], indexing="ij"
-        )
-        out = {a.name: g.reshape(-1) for a, g in zip(self.axes, grids, strict=True)}
+        values = [a._values[s] for a, s in zip(self.axes, chunk.slices, strict=True)]
+        if len(values) == 1:
+            grids = [values[0].copy()]
+        else:
+            grids = [g.reshape(-1) for g in np.meshgrid(*values, indexing="ij")]
+        out = {a.name: g for a, g in zip(self.axes, grids, strict=True)}
         for k, v in self.fixed:
             out[k] = np.full(chunk.size, v)
         return out
@@ -253,9 +262,13 @@ class Sweep:
         }
 
     def to_json(self) -> str:
+        return self._json
+
+    @cached_property
+    def _json(self) -> str:  # computed once: executors look a sweep up by it per chunk
         return json.dumps(self.as_dict(), sort_keys=True, separators=(",", ":"))
 
-    @property
+    @cached_property
     def fingerprint(self) -> str:
         """SHA-256 of the canonical JSON and the package version (hex)."""
         text = f"qmemristor {__version__}\n{self.to_json()}"

@@ -12,6 +12,15 @@
   (``address="tcp://HOST:PORT"``) or a ``LocalCluster`` it starts (``n_workers=N``).
   Dask is imported only when a :class:`DaskExecutor` is used.
 
+Interruptions: Ctrl-C stops a run at once (a chunk that is running is abandoned, chunks
+already computed are stored) and raises :class:`SweepInterrupted`; a lost executor (a Dask
+scheduler gone) raises :class:`ExecutorLostError`; either way the store keeps every chunk
+computed before and the same call resumes it.  Two runs on one store are kept apart by
+:class:`~qmemristor.sweeps.store.StoreLock`.  Before anything is created, :func:`make_sweep`
+checks the sweep's size (:func:`check_sweep_size`: the results a run holds in memory, within
+``QMEMRISTOR_MAX_BYTES``) and tolerance options (``rtol``, ``atol``: the shared ranges of
+:mod:`qmemristor.limits`).
+
 Determinism: a chunk's results depend only on the specification and the chunk (the same
 points, evaluated in the same order by the same code), never on the executor, the number of
 workers or the completion order, so an interrupted and resumed sweep equals an uninterrupted
@@ -23,35 +32,95 @@ evaluated chunk appends one line with the flat indices of its points (to count e
 
 from __future__ import annotations
 
+import contextlib
+import math
 import os
+import queue
 import re
-import shutil
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+import warnings
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Sized
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from .. import limits
 from ..errors import ParameterError
 from .grid import DEFAULT_CHUNK_POINTS, Axis, Chunk, Sweep, default_chunk, parse_axis
 from .models import SweepModel, get_model
-from .store import MemoryResults, SweepStore
+from .store import (
+    MemoryResults,
+    StoreLock,
+    SweepStore,
+    check_store_path,
+    point_mask,
+    result_bytes_per_point,
+)
 
 __all__ = [
     "EVAL_LOG_ENV",
     "DaskExecutor",
+    "ExecutorLostError",
     "LocalExecutor",
+    "SweepInterrupted",
+    "check_sweep_size",
     "compute_chunk",
-    "compute_sweep",
     "make_sweep",
     "run_sweep",
 ]
 
 EVAL_LOG_ENV = "QMEMRISTOR_SWEEP_EVAL_LOG"
 ProgressFn = Callable[[int, int], None]
+NoteFn = Callable[[str], None]
+
+#: Longest time in seconds between two flushes of computed chunks into a store (they are
+#: sooner when cheap: :class:`~qmemristor.sweeps.store.SweepStore`).
+FLUSH_INTERVAL = 10.0
+#: A run holds its results in memory (the arrays of every output) and returns a dataset that
+#: copies them: twice the bytes of the results at least.
+RESULT_COPIES = 2
+
+
+class SweepInterrupted(KeyboardInterrupt):
+    """Ctrl-C during :func:`run_sweep`: the message says how many points are stored where."""
+
+
+class ExecutorLostError(ConnectionError):
+    """The executor went away during a run (a Dask scheduler stopped or unreachable)."""
+
+
+# --------------------------------------------------------------------------------------------
+# sizes
+# --------------------------------------------------------------------------------------------
+def check_sweep_size(sweep: Sweep, model: SweepModel, extra_bytes: float = 0.0) -> None:
+    """Refuse a sweep whose results do not fit the memory budget, before anything is made.
+
+    The estimate is a lower bound: :data:`RESULT_COPIES` copies of every output (points ×
+    bytes per point, e.g. 42 B for the neuron) plus one byte per chunk (the done marks) plus
+    ``extra_bytes`` (what the model's evaluation of the chunks in flight needs, if the caller
+    knows).  Raises :class:`~qmemristor.errors.ResourceLimitError` naming the sizes, the
+    budget and the remedy.
+    """
+    points = math.prod(sweep.shape)
+    need = RESULT_COPIES * float(points) * result_bytes_per_point(model)
+    need += float(math.prod(sweep.chunk_grid)) + float(extra_bytes)
+    shape = " × ".join(str(n) for n in sweep.shape)
+    limits.check_bytes(
+        need,
+        f"a sweep of {points:.3g} points ({shape}) in {float(sweep.n_chunks):.3g} chunks",
+        "use fewer points per axis or split the sweep into several",
+    )
+
+
+def _check_tolerances(options: Mapping[str, Any]) -> None:
+    """Options named ``rtol`` / ``atol`` are integrator tolerances, in the shared ranges."""
+    if "rtol" in options:
+        limits.check_rtol(options["rtol"])
+    if "atol" in options:
+        limits.check_atol(options["atol"])
 
 
 # --------------------------------------------------------------------------------------------
@@ -66,6 +135,7 @@ def make_sweep(
     seed: int | None = None,
     chunk: Sequence[int] | None = None,
     chunk_points: int = DEFAULT_CHUNK_POINTS,
+    check_size: Callable[[Sweep], None] | None = None,
 ) -> Sweep:
     """A validated sweep of ``model`` over ``axes`` (``Axis`` or ``"NAME=START:STOP:NUM"``).
 
@@ -85,12 +155,21 @@ def make_sweep(
         Recorded in the attributes (and passed on to models that draw random numbers).
     chunk : sequence of int, optional
         Chunk shape; default: about ``chunk_points`` points, whole rows of the last axis.
+    check_size : callable, optional
+        ``check_size(sweep)`` raises for a sweep too large to run (e.g. a work estimate of the
+        model); called after :func:`check_sweep_size` and before the axis values are checked
+        one by one.
 
     Raises
     ------
     ParameterError
         Unknown names (the message lists the valid ones), a parameter swept twice or swept
-        and fixed, an axis value the model rejects (e.g. α outside [0, 2]), bad options.
+        and fixed, an axis value the model rejects (e.g. α outside [0, 2]), bad options or
+        tolerances outside the shared ranges (``rtol`` in [1e-14, 0.1], ``atol`` in
+        [1e-30, 1e-4]).
+    ResourceLimitError
+        The sweep's results do not fit the memory budget (:func:`check_sweep_size`), or
+        ``check_size`` refused it.
     """
     mdl = get_model(model)
     parsed = tuple(a if isinstance(a, Axis) else parse_axis(a) for a in axes)
@@ -112,21 +191,16 @@ def make_sweep(
         if k in names:
             raise ParameterError(f"{k} is both an axis and a fixed parameter; choose one")
     full = {k: float(given.get(k, v)) for k, v in mdl.defaults.items() if k not in names}
+    base = {**full, **{a.name: float(mdl.defaults[a.name]) for a in parsed}}
     if mdl.check_point is not None:
-        base = {**full, **{a.name: float(mdl.defaults[a.name]) for a in parsed}}
         mdl.check_point(base)  # the fixed values (axes at their defaults)
-        for a in parsed:
-            for v in a.values:
-                try:
-                    mdl.check_point({**base, a.name: float(v)})
-                except ParameterError as exc:
-                    raise ParameterError(f"axis {a}: {exc}") from None
     opts = dict(options or {})
     if mdl.check_options is not None:
         opts = mdl.check_options(opts)
+    _check_tolerances(opts)
     shape = tuple(a.num for a in parsed)
     chunk_shape = tuple(chunk) if chunk is not None else default_chunk(shape, chunk_points)
-    return Sweep(
+    sweep = Sweep(
         model=mdl.name,
         axes=parsed,
         fixed=tuple(full.items()),
@@ -134,6 +208,17 @@ def make_sweep(
         seed=seed,
         chunk=chunk_shape,
     )
+    check_sweep_size(sweep, mdl)
+    if check_size is not None:
+        check_size(sweep)
+    if mdl.check_point is not None:  # every axis value (after the size: axes can be long)
+        for a in parsed:
+            for v in a._values:
+                try:
+                    mdl.check_point({**base, a.name: float(v)})
+                except ParameterError as exc:
+                    raise ParameterError(f"axis {a}: {exc}") from None
+    return sweep
 
 
 # --------------------------------------------------------------------------------------------
@@ -147,7 +232,7 @@ def _prepare_once(model: SweepModel, sweep: Sweep) -> None:
     """Run ``model.prepare`` once per process and fixed parameters (compiles, builds tables)."""
     if model.prepare is None:
         return
-    key = f"{model.name}:{sweep.to_json()}"
+    key = f"{model.name}:{sweep.fingerprint}"
     with _PREPARE_LOCK:
         if key not in _PREPARED:
             model.prepare(sweep.fixed_dict)
@@ -206,6 +291,64 @@ def _worker_init(parent: int) -> None:
         os._exit(1)
 
     threading.Thread(target=watch, name="qmemristor-parent-watch", daemon=True).start()
+
+
+class _DaemonThreads:
+    """A pool of daemon threads running submitted calls, each with a
+    :class:`concurrent.futures.Future`; :meth:`abandon` leaves the running calls behind.
+
+    Measured reason (instead of ``ThreadPoolExecutor``): the interpreter joins the worker
+    threads of a ``ThreadPoolExecutor`` at exit, so Ctrl-C in a sweep waited for every running
+    chunk to finish (9.6 s for the chunks of 200 stationary points at Γ ∈ [0.01, 1] on 2 cores)
+    before the process could exit, only to discard them.  Daemon threads are not joined: the
+    process exits at once, and an abandoned chunk ends with it (its results are not wanted).
+    """
+
+    def __init__(self, workers: int) -> None:
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._threads = [
+            threading.Thread(target=self._work, name=f"qmemristor-sweep-{i}", daemon=True)
+            for i in range(workers)
+        ]
+        for t in self._threads:
+            t.start()
+
+    def _work(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            fut, fn, args = item
+            if not fut.set_running_or_notify_cancel():
+                continue
+            try:
+                fut.set_result(fn(*args))
+            except BaseException as exc:  # noqa: BLE001 - handed to the waiting caller
+                fut.set_exception(exc)
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Future:
+        fut: Future = Future()
+        self._queue.put((fut, fn, args))
+        return fut
+
+    def shutdown(self, wait: bool = True) -> None:
+        for _ in self._threads:
+            self._queue.put(None)
+        if wait:
+            for t in self._threads:
+                t.join()
+
+
+def _ready_results(futures: Iterable[Any]) -> list[Any]:
+    """Results of the futures that completed successfully (the others are dropped)."""
+    out = []
+    for f in futures:
+        try:
+            if f.done() and not f.cancelled() and f.exception(timeout=0) is None:
+                out.append(f.result(timeout=0))
+        except Exception:  # noqa: BLE001 - a result that cannot be fetched is recomputed
+            continue
+    return out
 
 
 #: ``kind="auto"`` uses worker processes from this many chunks per worker to compute.
@@ -271,15 +414,25 @@ class LocalExecutor:
     def map(
         self, model: SweepModel, sweep: Sweep, chunks: Iterable[Chunk]
     ) -> Iterator[tuple[Chunk, dict[str, NDArray]]]:
-        """Results of ``compute_chunk`` as they complete (at most 2 × workers in flight)."""
+        """Results of ``compute_chunk`` as they complete (at most 2 × workers in flight).
+
+        If the iteration ends early (Ctrl-C, an error of the caller, ``close()``), running
+        chunks are abandoned at once: threads are left to finish unobserved (daemon threads,
+        gone with the process), worker processes are terminated.  Chunks that had completed
+        but were not yet taken are kept in :attr:`unconsumed`.
+        """
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        todo = list(chunks)
-        kind, fn, arg = self._task(model, len(todo))
-        pool: ThreadPoolExecutor | ProcessPoolExecutor
+        n = len(chunks) if isinstance(chunks, Sized) else None
+        if n is None:
+            chunks = list(chunks)
+            n = len(chunks)
+        kind, fn, arg = self._task(model, n)
+        self.unconsumed: list[tuple[Chunk, dict[str, NDArray]]] = []
+        pool: Any
         if kind == "threads":
-            pool = ThreadPoolExecutor(max_workers=self.workers)
+            pool = _DaemonThreads(min(self.workers, max(n, 1)))
         else:
             pool = ProcessPoolExecutor(
                 max_workers=self.workers,
@@ -287,20 +440,42 @@ class LocalExecutor:
                 initializer=_worker_init,
                 initargs=(os.getpid(),),
             )
-        queue = iter(todo)
+        queue_ = iter(chunks)
+        pending: set[Any] = set()
+        ready: list[Any] = []  # completed, not yet handed to the caller
         try:
             # range first: zip stops on it without drawing (and dropping) one more chunk
-            first = [c for _, c in zip(range(2 * self.workers), queue, strict=False)]
+            first = [c for _, c in zip(range(2 * self.workers), queue_, strict=False)]
             pending = {pool.submit(fn, arg, sweep, c) for c in first}
             while pending:
                 finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for f in finished:
-                    yield f.result()
-                    nxt = next(queue, None)
+                ready = list(finished)
+                while ready:
+                    f = ready.pop()
+                    nxt = next(queue_, None)  # keep the workers busy while the caller stores
                     if nxt is not None:
                         pending.add(pool.submit(fn, arg, sweep, nxt))
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+                    yield f.result()
+        except BaseException:
+            self.unconsumed = _ready_results([*ready, *pending])
+            for f in pending:
+                f.cancel()
+            _abandon(pool)
+            raise
+        pool.shutdown(wait=True)
+
+
+def _abandon(pool: Any) -> None:
+    """Stop a pool without waiting for its running tasks."""
+    if isinstance(pool, _DaemonThreads):
+        pool.shutdown(wait=False)
+        return
+    # a ProcessPoolExecutor has no way to stop a running task but ending its process (the
+    # processes are ours: started by this pool)
+    for proc in list(getattr(pool, "_processes", None) or {}.values()):
+        with contextlib.suppress(Exception):
+            proc.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 #: A scheduler address as ``distributed`` takes it: protocol, host (name, IPv4 or [IPv6]), port.
@@ -346,22 +521,34 @@ class DaskExecutor:
         self.client = client
         self.processes = processes
         self._own: list[Any] = []
+        self._log_levels: list[tuple[Any, int]] = []
 
     def __enter__(self) -> DaskExecutor:
         if self.client is not None:
             return self
+        import logging
+
         from distributed import Client, LocalCluster
+
+        # distributed logs a lost scheduler (and its reconnection attempts) on stderr, where
+        # the caller reports it in one line instead (ExecutorLostError); restored on exit
+        # unless the scheduler was lost (see _lost)
+        # (the handler distributed puts on its logger: its child loggers have levels of their
+        # own, so the handler is where all of them can be held back)
+        self._log_levels = [(h, h.level) for h in logging.getLogger("distributed").handlers]
+        for h, _ in self._log_levels:
+            h.setLevel(logging.CRITICAL + 1)
 
         if self.address is not None:
             try:
                 self.client = Client(self.address, timeout="5s")
             except (OSError, TimeoutError) as exc:
+                self.__exit__()
                 raise OSError(f"cannot reach the Dask scheduler at {self.address}: {exc}") from exc
             self._own = [self.client]
         else:
-            assert self.n_workers is not None  # exactly one of the three (__init__)
             cluster = LocalCluster(
-                n_workers=int(self.n_workers),
+                n_workers=int(self.n_workers or 1),  # set when there is no address
                 threads_per_worker=1,
                 processes=self.processes,
                 protocol="tcp://",
@@ -373,31 +560,90 @@ class DaskExecutor:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        for obj in self._own:
-            obj.close()
+        for obj in self._own:  # a lost scheduler must not hold the exit for long
+            with contextlib.suppress(Exception):
+                obj.close(timeout=5)
         self._own = []
+        for h, level in self._log_levels:
+            h.setLevel(level)
+        self._log_levels = []
+
+    def _lost(self, exc: BaseException) -> ExecutorLostError:
+        where = f" at {self.address}" if self.address else ""
+        reason = getattr(exc, "reason", None)  # a future cancelled by distributed
+        # the client keeps trying to reconnect in the background and logs a traceback when it
+        # gives up, after this run has ended: distributed's log stays quiet from now on
+        self._log_levels = []
+        detail = reason or " ".join(str(exc).split()) or type(exc).__name__
+        return ExecutorLostError(f"lost the Dask scheduler{where} ({detail})")
 
     def map(
         self, model: SweepModel, sweep: Sweep, chunks: Iterable[Chunk]
     ) -> Iterator[tuple[Chunk, dict[str, NDArray]]]:
-        """Results of ``compute_chunk`` as they complete (at most 2 × workers in flight)."""
+        """Results of ``compute_chunk`` as they complete (at most 2 × workers in flight).
+
+        A scheduler that goes away (or whose connection breaks) raises
+        :class:`ExecutorLostError`; an early end of the iteration cancels the chunks in
+        flight (completed ones are kept in :attr:`unconsumed`).
+        """
         from distributed import as_completed
 
         if self.client is None:
             raise RuntimeError("use DaskExecutor as a context manager")
-        n = max(1, len(self.client.scheduler_info(n_workers=-1).get("workers", {})))
-        todo = iter(chunks)
-        first = [  # range first: zip stops on it without drawing (and dropping) one more chunk
-            self.client.submit(compute_chunk, model, sweep, c, pure=False)
-            for _, c in zip(range(2 * n), todo, strict=False)
-        ]
-        queue = as_completed(first)
-        for fut in queue:
-            yield fut.result()
-            fut.release()
-            nxt = next(todo, None)
-            if nxt is not None:
-                queue.add(self.client.submit(compute_chunk, model, sweep, nxt, pure=False))
+        self.unconsumed: list[tuple[Chunk, dict[str, NDArray]]] = []
+        submitted: list[Any] = []
+        try:
+            n = max(1, len(self.client.scheduler_info(n_workers=-1).get("workers", {})))
+            todo = iter(chunks)
+            submitted = [  # range first: zip stops on it without drawing one more chunk
+                self.client.submit(compute_chunk, model, sweep, c, pure=False)
+                for _, c in zip(range(2 * n), todo, strict=False)
+            ]
+            queue_ = as_completed(submitted)
+            for fut in queue_:
+                if self.client.status not in ("running", "connecting"):
+                    raise self._lost(RuntimeError(f"client {self.client.status}"))
+                result = fut.result()
+                fut.release()
+                submitted.remove(fut)
+                nxt = next(todo, None)
+                if nxt is not None:
+                    new = self.client.submit(compute_chunk, model, sweep, nxt, pure=False)
+                    submitted.append(new)
+                    queue_.add(new)
+                yield result
+        except (KeyboardInterrupt, GeneratorExit):
+            self.unconsumed = _ready_results(submitted)
+            self._cancel(submitted)
+            raise
+        except _LOST_ERRORS as exc:
+            raise self._lost(exc) from exc
+        except Exception as exc:
+            if _is_connection_error(exc):
+                raise self._lost(exc) from exc
+            raise
+
+    def _cancel(self, futures: list[Any]) -> None:
+        with contextlib.suppress(Exception):
+            self.client.cancel(futures, asynchronous=False, force=True)
+
+
+def _is_connection_error(exc: BaseException) -> bool:
+    """A failure of the connection to the scheduler (as distributed reports it)."""
+    try:
+        from distributed.client import FutureCancelledError
+        from distributed.comm.core import CommClosedError
+    except ImportError:  # pragma: no cover - distributed is imported by then
+        return False
+    if isinstance(exc, CommClosedError | OSError | TimeoutError):
+        return True
+    # futures of a client that lost its scheduler are cancelled with this reason
+    return isinstance(exc, FutureCancelledError) and "scheduler" in str(exc).lower()
+
+
+#: Connection failures as builtins (distributed's own ones are checked by
+#: :func:`_is_connection_error`).
+_LOST_ERRORS = (ConnectionError, TimeoutError)
 
 
 # --------------------------------------------------------------------------------------------
@@ -410,79 +656,124 @@ def run_sweep(
     executor: LocalExecutor | DaskExecutor | None = None,
     model: SweepModel | None = None,
     progress: ProgressFn | None = None,
+    note: NoteFn | None = None,
+    flush_interval: float = FLUSH_INTERVAL,
 ):
     """Compute ``sweep`` and return its ``xarray.Dataset``.
-
-    :func:`compute_sweep`, labelled (arguments as there).
-
-    Returns
-    -------
-    xarray.Dataset
-        One coordinate per axis, one variable per model output (``status`` among them);
-        attributes: fixed parameters, options, axes, specification, version and seed.
-    """
-    return compute_sweep(
-        sweep, out=out, executor=executor, model=model, progress=progress
-    ).to_dataset()
-
-
-def compute_sweep(
-    sweep: Sweep,
-    *,
-    out: str | os.PathLike[str] | None = None,
-    executor: LocalExecutor | DaskExecutor | None = None,
-    model: SweepModel | None = None,
-    progress: ProgressFn | None = None,
-) -> SweepStore | MemoryResults:
-    """Compute ``sweep``; its results as a store (``out``) or in memory.
 
     Parameters
     ----------
     sweep : Sweep
         From :func:`make_sweep`.
     out : path, optional
-        A ``.zarr`` store: created if missing, else resumed (only chunks not yet done are
-        computed; a store of another sweep raises
-        :class:`~qmemristor.errors.DataFileError`).  Without it, results stay in memory.
+        A ``.zarr`` store: created at the first stored results (a run that fails before
+        leaves none), else resumed: only chunks not yet done are computed, after the stored
+        ones are verified against their data (missing or unreadable data are recomputed, with
+        a note); a store of another sweep raises :class:`~qmemristor.errors.DataFileError`,
+        a store another run is using :class:`~qmemristor.sweeps.store.StoreLockedError`.
+        Without it, results stay in memory.
     executor : LocalExecutor or DaskExecutor, optional
         Where chunks run (default: :class:`LocalExecutor` with all cores).
     model : SweepModel, optional
         The model, if it is not registered under ``sweep.model``.
     progress : callable, optional
-        ``progress(points_done, points_total)`` after every stored chunk (and once at start).
+        ``progress(points_done, points_total)`` after every computed chunk (and once at start).
+    note : callable, optional
+        ``note(line)`` for what the run repaired in the store (default: a ``UserWarning``).
+    flush_interval : float
+        Seconds between writes of computed chunks into the store (module
+        :mod:`~qmemristor.sweeps.store`); 0 stores every chunk as it comes.
 
     Returns
     -------
-    SweepStore or MemoryResults
-        ``read_arrays()`` gives the outputs as plain arrays, ``to_dataset()`` the labelled
-        dataset of :func:`run_sweep`.
+    xarray.Dataset
+        One coordinate per axis, one variable per model output (``status`` among them);
+        attributes: fixed parameters, options, axes, specification, version and seed.
+
+    Raises
+    ------
+    SweepInterrupted
+        Ctrl-C: the run stops at once; the chunks computed so far are stored.
+    ExecutorLostError
+        The executor went away (a Dask scheduler); the chunks computed so far are stored.
     """
     mdl = model if model is not None else get_model(sweep.model)
     if mdl.name != sweep.model:
         raise ParameterError(f"the sweep is for model {sweep.model!r}, not {mdl.name!r}")
-    new_store = out is not None and not Path(out).exists()
-    results = SweepStore.open(out, sweep, mdl) if out is not None else MemoryResults(sweep, mdl)
-    todo = results.missing()
-    done = sweep.n_points - sum(c.size for c in todo)
+    check_sweep_size(sweep, mdl)
+    say = note if note is not None else (lambda line: warnings.warn(line, stacklevel=3))
+    if out is None:
+        return _run(sweep, mdl, MemoryResults(sweep, mdl), executor, progress, say, None)
+    path = check_store_path(Path(out).expanduser())
+    with StoreLock(path):
+        store = SweepStore.open(path, sweep, mdl)
+        store.flush_interval = float(flush_interval)
+        return _run(sweep, mdl, store, executor, progress, say, path)
+
+
+def _run(sweep, mdl, results, executor, progress, say, path) -> Any:
+    """The loop of :func:`run_sweep` over the chunks still to compute."""
+    done_mask = results.done_mask()
+    for line in results.notes:
+        say(line)
+    n_todo = int(done_mask.size - done_mask.sum())
+    done = int(point_mask(sweep, done_mask).sum())
     if progress is not None:
         progress(done, sweep.n_points)
-    if todo:
+    if n_todo:
         ex = executor if executor is not None else LocalExecutor()
+        ex.__enter__()
+        stream: Any = ex.map(mdl, sweep, _Pending(results.pending(), n_todo))  # a generator
+        stopped: BaseException | None = None
         try:
-            ex.__enter__()
-        except BaseException:
-            if new_store and out is not None:  # nothing computed yet: leave nothing behind
-                shutil.rmtree(out, ignore_errors=True)
-            raise
-        try:
-            for chunk, res in ex.map(mdl, sweep, todo):
+            for chunk, res in stream:
                 results.write(chunk, res)
                 done += chunk.size
                 if progress is not None:
                     progress(done, sweep.n_points)
+        except (KeyboardInterrupt, ExecutorLostError) as exc:
+            stopped = exc
         finally:
-            ex.__exit__(None, None, None)
-        left = results.missing()
-        if left:  # an executor that lost chunks must not pass for a finished sweep
-            raise RuntimeError(f"{len(left)} chunk(s) were not computed, e.g. {left[0].index}")
-    return results
+            # closing the stream hands over the chunks that completed but were not taken (a
+            # Ctrl-C may arrive while a result is being stored, outside the stream)
+            stream.close()
+            try:
+                if isinstance(stopped, KeyboardInterrupt):
+                    for chunk, res in getattr(ex, "unconsumed", ()):
+                        results.write(chunk, res)
+                results.flush()
+            finally:
+                with contextlib.suppress(Exception):
+                    ex.__exit__(None, None, None)
+        if stopped is not None:  # what is kept, counted from the results themselves
+            kept = _kept(int(point_mask(sweep, results.done_mask()).sum()), sweep, path)
+            if isinstance(stopped, KeyboardInterrupt):
+                raise SweepInterrupted(f"interrupted; {kept}") from None
+            raise ExecutorLostError(f"{stopped}; {kept}") from None
+        if not results.done_mask().all():  # an executor that lost chunks must not pass
+            left = next(results.pending())
+            raise RuntimeError(f"chunk {left.index} was not computed")
+    return results.to_dataset()
+
+
+def _kept(done: int, sweep: Sweep, path: Any) -> str:
+    if path is None:
+        return f"{done} of {sweep.n_points} points were computed (in memory only: not kept)"
+    return (
+        f"{done} of {sweep.n_points} points are stored in {path}; run the same command again "
+        "to continue"
+    )
+
+
+class _Pending:
+    """The chunks still to compute: an iterator that knows its length."""
+
+    def __init__(self, chunks: Iterator[Chunk], n: int) -> None:
+        self._chunks = chunks
+        self._n = n
+
+    def __iter__(self) -> Iterator[Chunk]:
+        return self._chunks
+
+    def __len__(self) -> int:
+        return self._n
