@@ -166,4 +166,3 @@ def test_unreachable_scheduler_is_one_line(cli, tmp_path):
 def test_bad_axis_in_a_fresh_interpreter(tmp_path):
     res = run_subprocess(*BASE, "--x", "lam=0:1:3", "--out", str(tmp_path / "m.zarr"))
     assert_one_line_error(res, "axis lam=0.0:1.0:3: lam must be > 0 (got 0)")
-
