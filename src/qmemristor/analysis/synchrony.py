@@ -85,12 +85,25 @@ class LockingOptions:
 
 
 def upward_crossings(t: ArrayLike, x: ArrayLike, level: float | None = None) -> NDArray:
-    """Times where ``x`` crosses ``level`` (default: its mean) upwards, linearly interpolated."""
+    """Times where ``x`` crosses ``level`` upwards, linearly interpolated.
+
+    Default level: the time average of ``x`` over whole cycles (between the first and last
+    upward crossings of its plain mean; the plain mean of a window holding a fraction of a
+    cycle is biased by O(span/(ω · window))).
+    """
     t = np.asarray(t, dtype=float)
     x = np.asarray(x, dtype=float)
     if t.shape != x.shape or t.ndim != 1:
         raise ParameterError(f"t and x must be 1-D of one shape (got {t.shape}, {x.shape})")
-    lv = float(np.mean(x)) if level is None else float(level)
+    if level is None:  # the mean over whole cycles (first to last crossing of the mean)
+        c = _crossings(t, x, float(np.mean(x)))
+        inside = (t >= c[0]) & (t <= c[-1]) if c.size >= 2 else np.ones(t.size, bool)
+        level = float(np.trapezoid(x[inside], t[inside]) / np.ptp(t[inside])) if (
+            c.size >= 2) else float(np.mean(x))  # fmt: skip
+    return _crossings(t, x, float(level))
+
+
+def _crossings(t: NDArray, x: NDArray, lv: float) -> NDArray:
     i = np.flatnonzero((x[:-1] < lv) & (x[1:] >= lv))
     return t[i] + (lv - x[i]) / (x[i + 1] - x[i]) * (t[i + 1] - t[i])
 
