@@ -179,3 +179,32 @@ def test_locking_width_against_adler_prediction(single_cycle):
     assert out["phase"][0] > 0  # the faster neuron 2 leads
     assert out["state"][1] == 3  # unlocked: phase slips
     assert out["ratio"][1] > 1.0
+
+
+def test_tongue_edges_by_continuation_against_adler(single_cycle):
+    """The folds of cycles (LPC) on the branch of locked cycles continued in Ω_2 are the
+    edges of the 1:1 tongue; at weak coupling they approach ±K of Adler's equation (K from
+    the relative-phase multiplier, as above).  The corrections are O(g_c) relative (measured:
+    0.9 % at g_c = 0.25, 2 % at 0.5, 6 % at 1): 3 % at g_c = 0.25."""
+    from dataclasses import replace
+
+    from qmemristor.neuron.coupled_orbits import (
+        COUPLED_CONTINUATION,
+        in_phase_branch,
+        in_phase_orbit,
+    )
+    from qmemristor.results.coupled_neurons import lpc_values
+
+    p = CoupledParams(BASE, BASE, 0.25)
+    orbit = in_phase_orbit(p, single_cycle)
+    k_adler = -math.log(orbit.multipliers[1].real) / orbit.period
+    fam = in_phase_branch(
+        p, "omega_2", (6.9, 7.1), single=single_cycle,
+        options=replace(COUPLED_CONTINUATION, max_steps=60),
+    )  # fmt: skip
+    edges = np.array(lpc_values(fam)) - BASE.omega
+    assert edges.size == 2
+    np.testing.assert_allclose(np.abs(edges), k_adler, rtol=0.03)
+    # between the edges, the branch through the in-phase cycle is stable
+    inside = np.abs(fam.mu - BASE.omega) < 0.5 * k_adler
+    assert np.any(fam.stable[inside])
