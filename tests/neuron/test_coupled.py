@@ -122,7 +122,7 @@ def _variational_multipliers(p: CoupledParams, x0: np.ndarray, period: float) ->
 
 
 def test_in_phase_multipliers_against_variational_integration(single_cycle):
-    from qmemristor.neuron.coupled_orbits import in_phase_orbit
+    from qmemristor.neuron.coupled_orbits import in_phase_orbit, relative_phase_multiplier
 
     p = CoupledParams(BASE, BASE, 1.0)
     orbit = in_phase_orbit(p, single_cycle)
@@ -139,8 +139,8 @@ def test_in_phase_multipliers_against_variational_integration(single_cycle):
     # ones; the relative-phase multiplier is real, in (0, 1): the in-phase cycle is stable
     for z in single_cycle.multipliers:
         assert np.min(np.abs(mu - z)) < 1e-8
-    rel = mu[1]
-    assert abs(rel.imag) < 1e-12 and 0.9 < rel.real < 1.0
+    rel = relative_phase_multiplier(orbit, single_cycle)
+    assert abs(rel - mu[1].real) < 1e-12 and 0.9 < rel < 1.0  # the largest one at g_c = 1
     assert orbit.stable
 
 
@@ -160,12 +160,12 @@ def test_locking_width_against_adler_prediction(single_cycle):
     1.5 K.  Margins: the non-sinusoidal part of the coupling function and O(g_c) amplitude
     effects shift the edge; measured by continuation, the fold of cycles lies at 1.06 K for
     g_c = 1 (docs/theory.md), well inside [0.8 K, 1.5 K]."""
-    from qmemristor.neuron.coupled_orbits import in_phase_orbit
+    from qmemristor.neuron.coupled_orbits import in_phase_orbit, relative_phase_multiplier
     from qmemristor.sweeps.locking import locking_model
 
     g_c = 1.0
     orbit = in_phase_orbit(CoupledParams(BASE, BASE, g_c), single_cycle)
-    k_adler = -math.log(orbit.multipliers[1].real) / orbit.period
+    k_adler = -math.log(relative_phase_multiplier(orbit, single_cycle)) / orbit.period
     assert 0.005 < k_adler < 0.05
     model = locking_model()
     names = model.parameters
@@ -192,12 +192,13 @@ def test_tongue_edges_by_continuation_against_adler(single_cycle):
         COUPLED_CONTINUATION,
         in_phase_branch,
         in_phase_orbit,
+        relative_phase_multiplier,
     )
     from qmemristor.results.coupled_neurons import lpc_values
 
     p = CoupledParams(BASE, BASE, 0.25)
     orbit = in_phase_orbit(p, single_cycle)
-    k_adler = -math.log(orbit.multipliers[1].real) / orbit.period
+    k_adler = -math.log(relative_phase_multiplier(orbit, single_cycle)) / orbit.period
     fam = in_phase_branch(
         p, "omega_2", (6.9, 7.1), single=single_cycle,
         options=replace(COUPLED_CONTINUATION, max_steps=60),

@@ -68,9 +68,19 @@ def coupled(
     if tongue and branch:
         raise ParameterError("--tongue and --branch are exclusive: choose one")
     base = params()
+    detuning = check_finite("--detuning", detuning)
+    dv_in = check_finite("--dv-in", dv_in)
     pair = CoupledParams.detuned(base, g_c, delta_omega=detuning, delta_v_in=dv_in)
+    if branch and pair.g_c <= 0:
+        raise ParameterError(
+            "--branch needs --g-c > 0 (at g_c = 0 the relative phase is neutral: no isolated "
+            "cycle to continue)"
+        )
+    from ..sweeps.locking import _check_options
+
     options = {"transient": check_positive("--transient", transient),
                "window": check_positive("--window", window)}  # fmt: skip
+    _check_options(options)  # every option valid before any work
     dmax = check_positive("--detuning-max", check_finite("--detuning-max", detuning_max))
     if tongue:
         gmax = check_positive("--g-c-max", check_finite("--g-c-max", g_c_max))

@@ -41,6 +41,7 @@ from .model import NeuronParams, ode_model
 from .orbits import NEURON_COLLOCATION
 
 __all__ = ["COUPLED_CONTINUATION", "coupled_field", "in_phase_branch", "in_phase_orbit",
+           "relative_phase_multiplier",
            "single_orbit"]  # fmt: skip
 
 #: Continuation steps for the coupled cycles (in the (profile L2, T, parameter) norm).
@@ -151,3 +152,16 @@ def in_phase_branch(
         collocation=NEURON_COLLOCATION,
         vectorized=True,
     )
+
+
+def relative_phase_multiplier(orbit: PeriodicOrbit, single: PeriodicOrbit) -> float:
+    """The multiplier of the relative phase of an in-phase cycle: the largest real multiplier
+    that is not one of the single cycle's (module docstring: the exchange symmetry splits the
+    8 multipliers into the single cycle's 4 and 4 antisymmetric ones).  NaN if none is real.
+
+    Weak-coupling (Adler) locking width: ``K = −ln(μ_rel)/T`` (docs/theory.md, N6).
+    """
+    mu = np.asarray(orbit.multipliers[1:])
+    own = np.asarray(single.multipliers)
+    anti = [z for z in mu if np.min(np.abs(own - z)) > 1e-6 and abs(z.imag) < 1e-9]
+    return float(max(z.real for z in anti)) if anti else math.nan
