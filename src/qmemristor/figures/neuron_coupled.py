@@ -53,6 +53,7 @@ _COLORS = {-1: "0.3", 0: "#1f3b73", 1: "#7b3294", 2: "#5e9ed6", 3: "#f2e6c9", 4:
     "width, and locked / slipping traces",
 )
 def make(config: FigureConfig):
+    gs_branch: tuple[float, ...]
     if config.quick:
         nd, ng, dmax, gmax, gs_branch = 9, 4, 0.04, 3.0, (1.0,)
         opts = {"transient": 300.0, "window": 100.0}

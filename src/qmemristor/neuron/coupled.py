@@ -64,7 +64,7 @@ V_1, V_2 = COUPLED_STATE_NAMES.index("V_1"), COUPLED_STATE_NAMES.index("V_2")
 
 
 @jitable
-def coupled_input(v_in, g_c, v_self, v_other):  # type: ignore[no-untyped-def]
+def coupled_input(v_in: float, g_c: float, v_self: float, v_other: float) -> float:
     """The input a neuron of the pair sees: ``V_in + g_c (V_other − V_self)`` (its own source
     plus the current through the coupling resistor, both in units of ``1/R_ext``)."""
     return v_in + g_c * (v_other - v_self)
