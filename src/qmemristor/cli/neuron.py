@@ -558,3 +558,7 @@ app.command("sweep")(sweep)
 from .orbits import orbits  # noqa: E402  (`neuron orbits` lives in cli/orbits.py)
 
 app.command("orbits")(orbits)
+
+from .coupled import coupled  # noqa: E402  (`neuron coupled` lives in cli/coupled.py)
+
+app.command("coupled")(coupled)
