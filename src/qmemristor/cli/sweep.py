@@ -21,6 +21,11 @@ class Initial(str, Enum):
     rest = "rest"
 
 
+class Method(str, Enum):
+    integrate = "integrate"
+    orbits = "orbits"
+
+
 class Protocol(str, Enum):
     stationary = "stationary"
     paper = "paper"
@@ -97,6 +102,14 @@ def sweep(
     workers: int | None = typer.Option(
         None, "--workers", help="Start a local Dask cluster with N worker processes."
     ),
+    method: Method = typer.Option(
+        Method.integrate,
+        "--method",
+        help="integrate: every point by integration; orbits: the cycle born at each Hopf point "
+        "of every --x line, continued at the grid values (exact stationary spans, checked by a "
+        "short integration; other attractors and points without a cycle are integrated and get "
+        "status 6/7).  Same variables; chunks hold whole --x lines.",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON summary on stdout."),
 ) -> None:
     """Map span, frequency, regime and mean V of the neuron over one or two parameters.
@@ -123,18 +136,35 @@ def sweep(
     if chunk_size < 1:
         raise ParameterError(f"--chunk-size must be ≥ 1 (got {chunk_size})")
     axes = [x] if y is None else [x, y]
+    options = {
+        "protocol": protocol.value,
+        "t_end": t_end,
+        "dt_out": dt_out,
+        "rtol": rtol,
+        "initial": initial.value,
+    }
+    model_name, chunk = "neuron", None
+    if method is Method.orbits:
+        from ..sweeps.grid import parse_axis
+
+        from ..neuron.model import PARAM_NAMES
+
+        first = parse_axis(x)
+        if first.name not in PARAM_NAMES:
+            raise ParameterError(
+                f"--method orbits continues cycles along --x, which must be one of "
+                f"{', '.join(PARAM_NAMES)} (got {first.name!r})"
+            )
+        if initial is not Initial.equilibrium:
+            raise ParameterError(
+                "--method orbits starts from the perturbed equilibrium: use --initial "
+                "equilibrium (or --method integrate)"
+            )
+        model_name = "neuron-orbits"
+        options["continue_in"] = first.name
+        chunk = (first.num,) if y is None else (first.num, max(1, chunk_size // first.num))
     spec = make_sweep(
-        "neuron",
-        axes,
-        fixed=fixed,
-        options={
-            "protocol": protocol.value,
-            "t_end": t_end,
-            "dt_out": dt_out,
-            "rtol": rtol,
-            "initial": initial.value,
-        },
-        chunk_points=chunk_size,
+        model_name, axes, fixed=fixed, options=options, chunk=chunk, chunk_points=chunk_size
     )
     check_store_path(out)
     if netcdf is not None:
@@ -142,7 +172,7 @@ def sweep(
             raise ParameterError(f"--netcdf must end in .nc (got {netcdf.name})")
         check_writable_dir(netcdf)
     if out.exists():  # refuse a foreign or corrupt store before starting anything
-        SweepStore.open(out, spec, _model())
+        SweepStore.open(out, spec, _model(model_name))
     if scheduler is not None:
         executor = DaskExecutor(scheduler)
     elif workers is not None:
@@ -200,7 +230,7 @@ def sweep(
         info(f"wrote {netcdf}")
 
 
-def _model():
+def _model(name: str = "neuron"):
     from ..sweeps.models import get_model
 
-    return get_model("neuron")
+    return get_model(name)

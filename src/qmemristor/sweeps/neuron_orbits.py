@@ -44,6 +44,7 @@ from numpy.typing import NDArray
 
 from ..errors import ParameterError, check_positive
 from ..neuron.model import PARAM_NAMES, NeuronParams
+from ..neuron.stationary import ZERO_RATE
 from .batch import STATUS, BatchOptions
 from .models import SweepModel
 from .neuron import (
@@ -143,7 +144,7 @@ def evaluate_orbits(
         pvecs = np.stack([sub[k] for k in PARAM_NAMES], axis=1)
         out["tau"][line] = relaxation_time(pvecs[:, 2], pvecs[:, 3], ev)
         lc = line_cycles(base, along, sub[along])
-        unstable = ev.real.max(axis=1) > 0
+        unstable = ev.real.max(axis=1) > ZERO_RATE  # a neutral direction (α = 0) is at rest
         for j, i in enumerate(line):
             orb = lc.orbits[j]
             if orb is None:
