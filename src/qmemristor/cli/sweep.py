@@ -145,9 +145,8 @@ def sweep(
     }
     model_name, chunk = "neuron", None
     if method is Method.orbits:
-        from ..sweeps.grid import parse_axis
-
         from ..neuron.model import PARAM_NAMES
+        from ..sweeps.grid import parse_axis
 
         first = parse_axis(x)
         if first.name not in PARAM_NAMES:
