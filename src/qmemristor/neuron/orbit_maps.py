@@ -10,13 +10,14 @@ the cycle born at each Andronov–Hopf point of the line is computed *at the gri
    recomputed at each trial value (V* does not depend on Γ, α or Ω: then it is computed once).
    A line whose equilibrium has a neutral real eigenvalue (α = 0 or Γ = 0: a line of
    equilibria, a degenerate Hopf point) gets no cycles.
-2. **Branch switching.**  :func:`~qmemristor.analysis.orbits.continue_from_hopf` from the
-   Hopf point to the neighbouring grid value on the side the family goes (supercritical: the
-   unstable side; subcritical: the stable side), ending exactly on it.
+2. **Branch switching.**  :func:`~qmemristor.analysis.orbits.hopf_orbit` at the Hopf point,
+   with the normal-form radius that puts the cycle next to the neighbouring grid value on the
+   side the family goes (supercritical: the unstable side; subcritical: the stable side).
 3. **Walk.**  :func:`~qmemristor.analysis.orbit_walk.walk_orbits` at the next grid values
    away from the Hopf point, Newton's method at fixed parameters from the secant predictor,
-   until the line ends, the amplitude vanishes or Newton fails (a fold of cycles: beyond it
-   this cycle no longer exists).
+   (pseudo-arclength continuation bridges a step where Newton fails) until the line ends, the
+   amplitude vanishes or the family turns back (a fold of cycles: beyond it this cycle no
+   longer exists).
 
 Each cycle gives the exact stationary span V_max − V_min (extrema of the collocation
 polynomials), period, time-averaged V and Floquet multipliers.  Collocation: 40 intervals of
@@ -29,7 +30,9 @@ integration: :mod:`qmemristor.sweeps.neuron_orbits`).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -37,9 +40,9 @@ from scipy.optimize import brentq
 
 from ..analysis._arclength import ContinuationOptions
 from ..analysis.orbit_walk import orbit_mean, walk_orbits
-from ..analysis.orbits import CycleFamily, PeriodicOrbit, continue_from_hopf, continue_orbits
+from ..analysis.orbits import CollocationOptions, PeriodicOrbit, continue_orbits, hopf_orbit
 from ..errors import ParameterError
-from .model import PARAM_NAMES, NeuronParams
+from .model import PARAM_NAMES, NeuronParams, jacobian
 from .orbits import NEURON_COLLOCATION, V_INDEX, orbit_field
 from .stationary import ZERO_RATE
 
@@ -48,7 +51,7 @@ __all__ = ["LineCycles", "cycle_summary", "line_cycles", "pair_growth"]
 #: Parameters that leave the equilibrium (0, 0, Z_T, V*) unchanged (V* solves
 #: V_in = (1 + R_m G(V; 0, Z_T)) V, which has no Γ, α or Ω).
 _FIXED_EQUILIBRIUM = ("gamma", "alpha", "omega")
-#: Branch switching only has to reach the next grid value: longer steps than for a family plot.
+#: Bridges between grid values where Newton's method fails: longer steps than for a family plot.
 _START_CONTINUATION = ContinuationOptions(step=0.01, step_min=1e-8, step_max=0.05, max_steps=400)
 
 
@@ -68,11 +71,18 @@ def _neutral(eigenvalues: NDArray) -> bool:
     return bool(np.any(real & (np.abs(eigenvalues.real) <= 1e3 * ZERO_RATE)))
 
 
-def _start_equilibrium(p: NeuronParams) -> tuple[NDArray, NDArray]:
+@lru_cache(maxsize=4096)
+def _v_star(v_in: float, r_m: float, z_t: float, x0: float, l: float, lam: float) -> float:
+    """The smallest-|V*| equilibrium voltage (V* has no Γ, α or Ω in it)."""
     from .equilibria import equilibria
 
-    e = min(equilibria(p), key=lambda e: abs(e.V))
-    return np.array([0.0, 0.0, p.z_t, e.V]), np.asarray(e.eigenvalues)
+    p = NeuronParams(v_in=v_in, r_m=r_m, z_t=z_t, x0=x0, l=l, lam=lam)
+    return float(min(equilibria(p), key=lambda e: abs(e.V)).V)
+
+
+def _start_equilibrium(p: NeuronParams) -> tuple[NDArray, NDArray]:
+    y = np.array([0.0, 0.0, p.z_t, _v_star(p.v_in, p.r_m, p.z_t, p.x0, p.l, p.lam)])
+    return y, np.linalg.eigvals(jacobian(y, p))
 
 
 @dataclass(frozen=True)
@@ -132,8 +142,6 @@ def line_cycles(p: NeuronParams, param: str, values: ArrayLike) -> LineCycles:
     pts = [p.replace(**{param: float(x)}) for x in v]
     if param in _FIXED_EQUILIBRIUM and v.size:
         y0, _ = _start_equilibrium(pts[0])
-        from .model import jacobian
-
         eqs = np.tile(y0, (v.size, 1))
         ev = np.linalg.eigvals(np.stack([jacobian(y0, q) for q in pts]))
     else:
@@ -155,49 +163,74 @@ def line_cycles(p: NeuronParams, param: str, values: ArrayLike) -> LineCycles:
         if abs(eqs[i, 3] - eqs[i + 1, 3]) > 0.1:  # a jump between equilibrium branches
             continue
 
-        def g(x: float) -> float:
-            return float(pair_growth(_start_equilibrium(p.replace(**{param: x}))[1]))
+        def g(x: float, y: NDArray = eqs[i]) -> float:
+            q = p.replace(**{param: x})
+            if param in _FIXED_EQUILIBRIUM:  # the same equilibrium: only its spectrum moves
+                return float(pair_growth(np.linalg.eigvals(jacobian(y, q))))
+            return float(pair_growth(_start_equilibrium(q)[1]))
 
         x_h = brentq(g, v[i], v[i + 1], xtol=1e-14, rtol=4 * np.finfo(float).eps)
         hopf.append(float(x_h))
         ph = p.replace(**{param: x_h})
-        y_h, _ = _start_equilibrium(ph)
-        lo, hi = sorted((float(v[i]), float(v[i + 1])))
-        fam = continue_from_hopf(
-            vf,
-            y_h,
-            ph.pvec,
-            k,
-            bounds=(lo, hi),
-            options=_START_CONTINUATION,
-            collocation=NEURON_COLLOCATION,
-            vectorized=True,
-            locate=False,
-        )
-        if len(fam) == 0 or fam.ends[1] != "bound":
+        y_h = eqs[i] if param in _FIXED_EQUILIBRIUM else _start_equilibrium(ph)[0]
+        first = _hopf_cycle(vf, y_h, ph.pvec, k, (float(v[i]), float(v[i + 1])))
+        if first is None:
             continue
-        j = i if abs(fam.mu[-1] - v[i]) < abs(fam.mu[-1] - v[i + 1]) else i + 1
-        step = -1 if j == i else 1
-        order = np.arange(j, -1 if step < 0 else v.size, step)
-        for idx, orb in zip(order, _follow(vf, _orbit_at(fam, v[j]), k, v[order]), strict=False):
+        orb0, side = first
+        j = i + side
+        order = np.arange(j, -1, -1) if side == 0 else np.arange(j, v.size)
+        for idx, orb in zip(order, _follow(vf, orb0, k, v[order]), strict=False):
             if orbits[idx] is None:
                 orbits[idx] = orb
     return LineCycles(param, v, tuple(orbits), tuple(hopf), eqs, ev, False)
 
 
+def _hopf_cycle(
+    vf, x_h: NDArray, p_h: NDArray, k: int, pair: tuple[float, float]
+) -> tuple[PeriodicOrbit, int] | None:
+    """The cycle born at the Hopf point ``(x_h, p_h)``, near the grid value of ``pair`` on the
+    side the family goes, and that side (0: ``pair[0]``, 1: ``pair[1]``).
+
+    Branch switching (:func:`~qmemristor.analysis.orbits.hopf_orbit`) twice: a small cycle of
+    normal-form radius r₀ = 1e-3 gives the side and ``c = (μ(r₀) − μ_H)/r₀²``; the radius
+    ``sqrt((μ_grid − μ_H)/c)`` then starts the cycle next to the grid value (the normal form's
+    square-root law), which the walk corrects onto it.  None if branch switching fails.
+    """
+    mu_h, r0 = float(p_h[k]), 1e-3
+    try:
+        small = hopf_orbit(vf, x_h, p_h, k, collocation=_with_radius(r0), vectorized=True)
+    except (ArithmeticError, ParameterError):
+        return None
+    c = (float(small.p[k]) - mu_h) / r0**2
+    side = 1 if (pair[1] - mu_h) * c > 0 else 0
+    r = np.sqrt(abs((pair[side] - mu_h) / c)) if c != 0 else r0
+    if not np.isfinite(r) or r <= r0:
+        return small, side
+    try:
+        return hopf_orbit(vf, x_h, p_h, k, collocation=_with_radius(r), vectorized=True), side
+    except (ArithmeticError, ParameterError):
+        return small, side
+
+
+def _with_radius(r: float) -> CollocationOptions:
+    return dataclasses.replace(NEURON_COLLOCATION, hopf_amplitude=float(r))
+
+
 def _follow(vf, start: PeriodicOrbit, k: int, values: NDArray) -> list[PeriodicOrbit]:
-    """The orbits at ``values[0]`` (``start``), ``values[1]``, … until the family is lost.
+    """The orbits at ``values[0]``, ``values[1]``, … from ``start`` (near ``values[0]``) until
+    the family is lost.
 
     Natural-parameter steps (:func:`~qmemristor.analysis.orbit_walk.walk_orbits`); where
     Newton fails (a coarse grid next to the Hopf point, where the span grows as a square
     root), pseudo-arclength continuation bridges to the next value and the walk resumes; a
     bridge that does not land on the value (a fold of cycles turned the family back) ends it.
     """
-    got = [start]
+    got: list[PeriodicOrbit] = []
+    cur = start
     while len(got) < values.size:
         walk = walk_orbits(
             vf,
-            got[-1],
+            cur,
             k,
             values[len(got) :],
             collocation=NEURON_COLLOCATION,
@@ -207,10 +240,13 @@ def _follow(vf, start: PeriodicOrbit, k: int, values: NDArray) -> list[PeriodicO
         got.extend(o for o in walk.orbits if o is not None)
         if walk.end == "done":  # "hopf" too: a coarse step may converge to the equilibrium
             break
-        target, last = float(values[len(got)]), float(got[-1].p[k])
+        cur = got[-1] if got else start
+        target, last = float(values[len(got)]), float(cur.p[k])
+        if target == last:
+            break
         fam = continue_orbits(
             vf,
-            got[-1],
+            cur,
             k,
             bounds=(min(target, last), max(target, last)),
             direction="forward" if target > last else "backward",
@@ -219,20 +255,12 @@ def _follow(vf, start: PeriodicOrbit, k: int, values: NDArray) -> list[PeriodicO
             vectorized=True,
             locate=False,
         )
-        if len(fam) < 2 or abs(float(fam.mu[-1 if target > last else 0]) - target) > 1e-12 * (
-            1 + abs(target)
-        ):
+        end = -1 if target > last else 0
+        if len(fam) < 2 or abs(float(fam.mu[end]) - target) > 1e-12 * (1 + abs(target)):
             break
-        got.append(fam.orbits[-1 if target > last else 0])
+        got.append(fam.orbits[end])
+        cur = got[-1]
     return got
-
-
-def _orbit_at(fam: CycleFamily, value: float) -> PeriodicOrbit:
-    """The family's last orbit, which the continuation put exactly on the bound ``value``."""
-    orb = fam.orbits[-1]
-    if abs(float(orb.p[fam.k]) - value) > 1e-12 * (1 + abs(value)):
-        raise ArithmeticError("the family did not end on the grid value")
-    return orb
 
 
 def cycle_summary(orbit: PeriodicOrbit) -> dict[str, float]:
