@@ -277,3 +277,59 @@ def cycle_summary(orbit: PeriodicOrbit) -> dict[str, float]:
         "stable": float(orbit.stable),
         "multiplier": float(np.max(np.abs(orbit.multipliers[1:]))),
     }
+
+
+def cycle_branch(p: NeuronParams, param: str, bounds: tuple[float, float]) -> dict[str, NDArray]:
+    """Every cycle family born at a Hopf point of ``param`` in ``bounds``, as flat arrays.
+
+    :func:`~qmemristor.analysis.orbits.continue_from_hopf` in ``param`` (the neuron's
+    collocation and continuation defaults, :mod:`.orbits`), from each Hopf point of
+    :func:`~qmemristor.neuron.stability.hopf_points` not already reached by a family.  For the
+    figures' overlays (Fig. 4 in V_in, Fig. 5(b) in Z_T).
+
+    Returns
+    -------
+    dict
+        ``value`` (the parameter), ``span``, ``V_min``, ``V_max``, ``period`` and ``stable``
+        along the families, and ``family`` (index of the family of each point), all (M,).
+    """
+    from ..analysis.orbits import continue_from_hopf
+    from .orbits import NEURON_CONTINUATION, _ends_at
+    from .stability import hopf_points
+
+    if param not in PARAM_NAMES:
+        raise ParameterError(f"param must be one of {', '.join(PARAM_NAMES)} (got {param!r})")
+    k = PARAM_NAMES.index(param)
+    vf = orbit_field(p.l, p.lam)
+    fams: list = []
+    for h in hopf_points(p, param, bounds):
+        if any(_ends_at(f, h) for f in fams):
+            continue
+        fams.append(
+            continue_from_hopf(
+                vf,
+                h.state,
+                h.params.pvec,
+                k,
+                bounds=bounds,
+                options=NEURON_CONTINUATION,
+                collocation=NEURON_COLLOCATION,
+                vectorized=True,
+                locate=False,
+            )
+        )
+    names = ("value", "span", "V_min", "V_max", "period", "stable", "family")
+    cols: dict[str, list[NDArray]] = {name: [] for name in names}
+    for i, f in enumerate(fams):
+        cols["value"].append(f.mu)
+        cols["span"].append(f.span(V_INDEX))
+        cols["V_min"].append(f.minimum[:, V_INDEX])
+        cols["V_max"].append(f.maximum[:, V_INDEX])
+        cols["period"].append(f.period)
+        cols["stable"].append(f.stable)
+        cols["family"].append(np.full(len(f), i))
+    empty = {"stable": bool, "family": int}
+    return {
+        k2: np.concatenate(v) if v else np.empty(0, dtype=empty.get(k2, float))
+        for k2, v in cols.items()
+    }
