@@ -10,7 +10,7 @@ point of the line at every grid value it reaches.  Then, per point:
 - **start equilibrium stable, no cycle** — the perturbed equilibrium (perturbation 1e-3, the
   sweep's convention) relaxes to it: span 0, V_mean = V*, regime steady, frequency NaN;
 - **start equilibrium unstable, a stable cycle** — a short integration (the batched kernel, the
-  paper protocol over ``t_check``, default 300) from the perturbed equilibrium checks that the
+  paper protocol over ``t_check``, default 150) from the perturbed equilibrium checks that the
   trajectory reaches the cycle: in its second half V stays inside the cycle's [V_min, V_max]
   (± 1e-3 of the span + 1e-6) and either already spans it (within 1 %) or still grows (the
   sampled span of the last quarter exceeds that of the third: the unstable focus spirals out
@@ -24,7 +24,9 @@ point of the line at every grid value it reaches.  Then, per point:
   the rest values above;
 - otherwise the point is integrated like the ``"neuron"`` sweep (its stationary protocol and
   options) and marked: status 6 ``other_attractor`` (a cycle exists but the start does not
-  reach it, or it is unstable: coexistence, another attractor) or 7 ``no_cycle`` (unstable
+  reach it, or it is unstable: coexistence, another attractor) — unless the settled run's span
+  is the stable cycle's (within 2e-3 relative + 5e-5: the check was only too short; then the
+  cycle's exact values and status 0) — or 7 ``no_cycle`` (unstable
   equilibrium, no cycle from a Hopf point of the line: the line has none, or a degenerate one
   at α = 0 or Γ = 0).  Where that integration fails or does not settle its own status (1–5)
   is kept.
@@ -69,7 +71,7 @@ ORBIT_STATUS = {
     NO_CYCLE: "no_cycle: unstable equilibrium and no cycle continued from a Hopf point of the "
     "line; values by integration",
 }
-_ORBIT_OPTIONS = {"continue_in": "gamma", "t_check": 300.0, "method": "orbits"}
+_ORBIT_OPTIONS = {"continue_in": "gamma", "t_check": 150.0, "method": "orbits"}
 #: Tolerances of the check (module docstring): inside the cycle's range up to this fraction of
 #: its span (+ 1e-6 absolute, the integration's noise floor at rtol 3e-5 is ~1e-7) ...
 _INSIDE = 1e-3
@@ -79,6 +81,11 @@ _SPANS = 1e-2
 #: the last quarter of the run, and is below this fraction of the span, is closing in on it (the
 #: overshoot after the spiral out of the equilibrium relaxes at ≈ 0.45 αΓ, slowly at small Γ).
 _CLOSING = 0.25
+#: A point whose check was inconclusive is integrated; if the settled span is the stable
+#: cycle's within this (the integration's measured span accuracy is 2.4e-5 absolute,
+#: ``sweeps.neuron.ACCURACY``; 1e-3 relative next to Hopf points), the point reached the cycle:
+#: its exact values and status 0.
+_SAME, _SAME_ABS = 2e-3, 5e-5
 
 
 def _orbit_options(options: Mapping[str, Any]) -> dict[str, Any]:
@@ -161,7 +168,7 @@ def evaluate_orbits(
     out["span"][rest] = 0.0
     out["regime"][rest] = 0
     check = np.flatnonzero((kind == 1) | (kind == 2))
-    t_min = float(options.get("t_check", 300.0))
+    t_min = float(options.get("t_check", 150.0))
     cap = max(t_min, float(options["t_end"]))
     t_need = np.full(n, t_min)
     for i in check.tolist():  # five relaxation times of the cycle, T/(−ln|μ|)
@@ -178,6 +185,19 @@ def evaluate_orbits(
         for k, v in res_i.items():
             out[k][fallback] = v
         out["status"][fallback] = np.where(res_i["status"] == 0, kind[fallback], res_i["status"])
+        for r, i in enumerate(
+            fallback.tolist()
+        ):  # the settled run found the stable cycle after all
+            c = cycles.get(i)
+            if (
+                c is not None
+                and c["stable"]
+                and res_i["status"][r] == 0
+                and res_i["regime"][r] == 1
+                and abs(res_i["span"][r] - c["span"]) <= _SAME * c["span"] + _SAME_ABS
+            ):
+                out["span"][i], out["V_mean"][i] = c["span"], c["V_mean"]
+                out["frequency"][i], out["status"][i] = c["frequency"], 0
     return out
 
 
