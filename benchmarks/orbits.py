@@ -10,11 +10,18 @@ cycles, Floquet multipliers at each).  Named baselines:
   transient, rtol 1e-8): a few are timed in this process and scaled to the family's number of
   cycles (per-cycle cost × cycles).
 
+Part (2), ``--maps``: both Fig. 6 maps (span over (Γ, Z_T) at α = 1 and over (Γ, α) at Z_T = 1,
+V_in = 2, R_m = 6; 2 × 100 × 100, ``--quick`` 2 × 14 × 11) by orbits (the ``neuron-orbits``
+sweep: cycles continued along Γ, checked by a short integration) and by integration (the
+``neuron`` sweep, stationary protocol, hard cap 30000) in this process on 2 workers, side by
+side: wall time of each, status counts, and |span_orbits − span_integration| where both are
+status 0 (issue 15: target ≤ 30 s on 2 cores, spans within 1e-4).
+
 Reports the minimum over repeats of wall and CPU time (the machine is shared: CPU time is the
 less noisy of the two), the Hopf-point search and the continuation separately, and the whole
 ``qmemristor neuron orbits --json`` process (start-up included) in a subprocess.  Run::
 
-    PYTHONPATH=src python benchmarks/orbits.py [--quick]
+    PYTHONPATH=src python benchmarks/orbits.py [--quick] [--maps | --maps-only]
 """
 
 from __future__ import annotations
@@ -70,6 +77,8 @@ def integration_cost(values, t_end=600.0):
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="one repeat, two integrations")
+    ap.add_argument("--maps", action="store_true", help="also part (2), the Fig. 6 maps")
+    ap.add_argument("--maps-only", action="store_true", help="only part (2)")
     args = ap.parse_args()
     repeats = 1 if args.quick else 5
     cycle_families(P, WINDOW)  # warm-up: F_ij tables, imports
@@ -115,5 +124,47 @@ def main() -> None:
     )
 
 
+def maps(quick: bool) -> None:
+    """Part (2): both Fig. 6 maps by orbits and by integration, side by side."""
+    from qmemristor.sweeps.runner import LocalExecutor, make_sweep, run_sweep
+
+    n_g, n_o = (14, 11) if quick else (100, 100)
+    print(f"(2) Fig. 6 maps, 2 × {n_g} × {n_o} points, 2 workers (shared machine: loaded)")
+    panels = (("z_t", 1.0, {"alpha": 1.0}), ("alpha", 2.0, {"z_t": 1.0}))
+    total = {"orbits": 0.0, "integrate": 0.0}
+    worst = 0.0
+    for other, hi, fixed in panels:
+        axes = [f"gamma=0.01:1:{n_g}", f"{other}=0:{hi}:{n_o}"]
+        fx = {"v_in": 2.0, "r_m": 6.0, **fixed}
+        res = {}
+        for method, model in (("orbits", "neuron-orbits"), ("integrate", "neuron")):
+            chunk = (n_g, max(1, 200 // n_g)) if method == "orbits" else None
+            sw = make_sweep(model, axes, fixed=fx, options={"protocol": "stationary"}, chunk=chunk)
+            w = time.perf_counter()
+            res[method] = run_sweep(sw, executor=LocalExecutor(2))
+            total[method] += time.perf_counter() - w
+            codes, counts = np.unique(res[method].status.values, return_counts=True)
+            counts_s = ", ".join(f"{c}: {k}" for c, k in zip(codes, counts, strict=True))
+            print(f"  panel {other:5s} {method:9s} {time.perf_counter() - w:7.1f} s  "
+                  f"status counts {{{counts_s}}}")  # fmt: skip
+        a, b = res["orbits"], res["integrate"]
+        both = (a.status.values == 0) & (b.status.values == 0)
+        d = np.abs(a.span.values - b.span.values)[both]
+        cyc = both & (a.regime.values == 1)
+        dc = np.abs(a.span.values - b.span.values)[cyc]
+        worst = max(worst, float(d.max()) if d.size else 0.0)
+        print(f"  panel {other:5s} |Δspan| over {both.sum()} points status 0 in both: max "
+              f"{d.max():.2e}, median over {cyc.sum()} cycles {np.median(dc):.2e}")  # fmt: skip
+    ratio = total["integrate"] / total["orbits"]
+    print(f"  both maps: orbits {total['orbits']:.1f} s, integration {total['integrate']:.1f} s "
+          f"(integration/orbits = {ratio:.2f}); target ≤ 30 s; max |Δspan| {worst:.2e} "
+          "(target 1e-4)")  # fmt: skip
+
+
 if __name__ == "__main__":
-    main()
+    if "--maps-only" in sys.argv:
+        maps("--quick" in sys.argv)
+    else:
+        main()
+        if "--maps" in sys.argv:
+            maps("--quick" in sys.argv)

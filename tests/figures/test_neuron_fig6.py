@@ -16,6 +16,9 @@ def test_fig6_maps_agree_with_linear_stability():
     assert len([ax for ax in fig.axes if ax.get_label() != "<colorbar>"]) == 2
     assert ds.attrs["v_in"] == 2.0 and ds.attrs["r_m"] == 6.0
     assert ds.attrs["protocol"] == "stationary" and ds.attrs["t_end"] == 6000.0
+    # the quick form is drawn by integration and says so in one line
+    assert ds.attrs["method"] == "integrate"
+    assert fig.get_suptitle().startswith("method: integration")
     assert notes_of(fig)  # the map differs from the paper's fixed-t_end protocol, and says so
     for tag, other in (("a", "z_t"), ("b", "alpha")):
         span = ds[f"span_{tag}"].values

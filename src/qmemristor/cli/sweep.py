@@ -47,6 +47,11 @@ class Initial(str, Enum):
     rest = "rest"
 
 
+class Method(str, Enum):
+    integrate = "integrate"
+    orbits = "orbits"
+
+
 class Protocol(str, Enum):
     stationary = "stationary"
     paper = "paper"
@@ -123,6 +128,14 @@ def sweep(
     workers: int | None = typer.Option(
         None, "--workers", help="Start a local Dask cluster with N worker processes."
     ),
+    method: Method = typer.Option(
+        Method.integrate,
+        "--method",
+        help="integrate: every point by integration; orbits: the cycle born at each Hopf point "
+        "of every --x line, continued at the grid values (exact stationary spans, checked by a "
+        "short integration; other attractors and points without a cycle are integrated and get "
+        "status 6/7).  Same variables; chunks hold whole --x lines.",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON summary on stdout."),
 ) -> None:
     """Map span, frequency, regime and mean V of the neuron over one or two parameters.
@@ -159,6 +172,7 @@ def _sweep(
     netcdf: Path | None,
     scheduler: str | None,
     workers: int | None,
+    method: Method,
     as_json: bool,
     **given: float | None,
 ) -> None:
@@ -200,12 +214,32 @@ def _sweep(
         "initial": initial.value,
     }
     points = max(chunk_size, MIN_CHUNK_POINTS)
+    model_name, chunk = "neuron", None
+    if method is Method.orbits:
+        from ..neuron.model import PARAM_NAMES
+        from ..sweeps.grid import parse_axis
+
+        first = parse_axis(x)
+        if first.name not in PARAM_NAMES:
+            raise ParameterError(
+                f"--method orbits continues cycles along --x, which must be one of "
+                f"{', '.join(PARAM_NAMES)} (got {first.name!r})"
+            )
+        if initial is not Initial.equilibrium:
+            raise ParameterError(
+                "--method orbits starts from the perturbed equilibrium: use --initial "
+                "equilibrium (or --method integrate)"
+            )
+        model_name = "neuron-orbits"
+        options["continue_in"] = first.name
+        chunk = (first.num,) if y is None else (first.num, max(1, points // first.num))
     try:
         spec = make_sweep(
-            "neuron",
+            model_name,
             axes,
             fixed=fixed,
             options=options,
+            chunk=chunk,
             chunk_points=points,
             check_size=lambda s: _check_work(s, concurrent),
         )
@@ -215,7 +249,11 @@ def _sweep(
             raise type(exc)(f"--dt-out {dt_out:g}{given_t}: {exc}") from None
         raise
     _check_sampling(spec, dt_out, t_end)
-    if chunk_size < MIN_CHUNK_POINTS and spec.chunk != _chunk_of(spec, chunk_size):
+    if (
+        method is Method.integrate
+        and chunk_size < MIN_CHUNK_POINTS
+        and spec.chunk != _chunk_of(spec, chunk_size)
+    ):
         info(
             f"qmemristor: note: --chunk-size {chunk_size} raised to {MIN_CHUNK_POINTS}: a chunk "
             "costs ~3.5 ms of set-up, more than smaller chunks take to integrate"
@@ -366,9 +404,3 @@ def _check_work(spec: Any, concurrent: int) -> None:
             f"{budget * KERNEL_STEPS_PER_BUDGET_STEP:.3g} batched steps); use fewer points or "
             f"a shorter --t-end (or raise {limits.ENV_MAX_STEPS})"
         )
-
-
-def _model():
-    from ..sweeps.models import get_model
-
-    return get_model("neuron")

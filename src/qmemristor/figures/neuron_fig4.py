@@ -27,9 +27,11 @@ from matplotlib.lines import Line2D
 from ..io import provenance_attrs
 from ..neuron import NeuronParams
 from ..neuron.dynamics import coexistence_intervals, sweep_runs
+from ..neuron.orbit_maps import cycle_branch
 from ..neuron.stability import equilibrium_diagram
 from ..results.neuron import sweep_dataset
 from . import FigureConfig, register
+from ._cycles import CYCLE_COLOUR, cycle_variables, draw_cycle_branch
 from ._notes import deviation_note
 from ._style import EXACT, NUMERIC, panel_label, split_runs
 
@@ -61,6 +63,7 @@ def make(config: FigureConfig):
         fold_v_in=("fold", [f.value for f in diagram.folds]),
         fold_V=("fold", [f.V for f in diagram.folds]),
     )
+    ds = ds.assign(cycle_variables(cycle_branch(PARAMS, "v_in", (0.0, V_IN_MAX + 0.5))))
     coexist = coexistence_intervals(sw)
     ds.attrs = provenance_attrs(
         {
@@ -102,6 +105,7 @@ def _draw(ds: xr.Dataset, coexist):
         sp = ds.sweep_span.sel(direction=d).values
         ax.plot(vin, sp, "-", color=col, lw=0.8, alpha=0.7)
         ax.plot(vin, sp, mk, color=col, ms=ms, mfc="none" if d == "up" else col, label=f"sweep {d}")
+    draw_cycle_branch(ax, ds, ("span",))
     band = _coexistence_band(ds)
     if band is not None:
         for a in axes:
@@ -141,6 +145,7 @@ def _draw(ds: xr.Dataset, coexist):
             a.fill_between(vin, lo, hi, color=col, alpha=0.35 if d == "up" else 0.6, lw=0)
             a.plot(vin, sel.sweep_V_mean, mk, color=col, ms=ms * (0.7 if zoom else 1.0),
                    mfc="none" if d == "up" else col)  # fmt: skip
+        draw_cycle_branch(a, ds, ("V_min", "V_max"), label=False)
         for v, V in hopf:
             a.plot(v, V, "*", color="k", ms=9, zorder=5)
         for v, V in folds:
@@ -165,6 +170,7 @@ def _draw(ds: xr.Dataset, coexist):
             Line2D([], [], ls="", marker="s", color=DOWN, ms=3, label="sweep down"),
             Line2D([], [], ls="", marker="*", color="k", ms=9, label="Hopf (supercritical)"),
             Line2D([], [], ls="", marker="D", mfc="white", mec="k", ms=5, label="fold"),
+            Line2D([], [], color=CYCLE_COLOUR, label="continued cycle: V_min, V_max"),
         ],
         loc="center right",
         fontsize="x-small",

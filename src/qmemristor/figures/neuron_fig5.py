@@ -28,9 +28,11 @@ from matplotlib.path import Path
 from ..io import provenance_attrs
 from ..neuron import NeuronParams, equilibria
 from ..neuron.dynamics import sweep_runs
+from ..neuron.orbit_maps import cycle_branch
 from ..neuron.stability import CURVE_OPTIONS, fold_curves, hopf_curves, hopf_points
 from ..results.neuron import sweep_dataset
 from . import FigureConfig, register
+from ._cycles import cycle_variables, draw_cycle_branch
 from ._style import EXACT, panel_label
 
 BASE = NeuronParams(r_m=5.0, gamma=0.1, alpha=1.0)
@@ -158,6 +160,7 @@ def make(config: FigureConfig):
             }
         ),
     )
+    ds = ds.assign(cycle_variables(cycle_branch(pb, "z_t", (0.0, 1.0))))
     return _draw(ds, regions, h_zt), ds
 
 
@@ -211,6 +214,7 @@ def _draw(ds: xr.Dataset, regions, h_zt):
     bx.plot(z, ds.span.values, "-", color=EXACT, lw=1.0)
     bx.plot(z[osc], ds.span.values[osc], "o", color=EXACT, ms=4, label="oscillation")
     bx.plot(z[~osc], ds.span.values[~osc], "o", mfc="white", mec=EXACT, ms=4, label="steady")
+    draw_cycle_branch(bx, ds, ("span",))
     bx.axvline(h_zt.value, color="k", lw=0.8, ls=":", label=rf"Hopf, $Z_T$ = {h_zt.value:.4f}")
     bx.set_xlabel(r"thermal polarisation $Z_T$")
     bx.set_ylabel(r"span $V_{\max} - V_{\min}$ (stationary)")

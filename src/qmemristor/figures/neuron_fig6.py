@@ -37,6 +37,18 @@ GAMMA = (0.01, 1.0)
 FULL = {"n": 100, "t_end": 30000.0}
 QUICK = {"n_gamma": 14, "n_other": 11, "t_end": 6000.0}
 NOTE = "stationary spans (runs until settled; paper: fixed t_end = 1500), hatched: not settled"
+#: Which method drew the map (one line on the figure): the full figure by cycle continuation
+#: (:mod:`qmemristor.sweeps.neuron_orbits`), the quick form by integration (faster on its
+#: coarse grid, where each line's continuation costs more than its few integrations).
+METHOD_NOTE = {
+    "orbits": "method: orbits — exact spans of the Hopf cycles (continued along Γ); "
+    "other points integrated",
+    "integrate": "method: integration (stationary protocol)",
+}
+
+
+def _method(quick: bool) -> str:
+    return "integrate" if quick else "orbits"
 
 
 def _grids(quick: bool) -> tuple[int, int, float]:
@@ -70,11 +82,13 @@ def _hopf_indicator(gamma: np.ndarray, other: str, values: np.ndarray, fixed: di
 def _map(other: str, fixed: dict, quick: bool) -> xr.Dataset:
     n_g, n_o, t_end = _grids(quick)
     hi = 1.0 if other == "z_t" else 2.0
+    orbits = _method(quick) == "orbits"
     sweep = make_sweep(
-        "neuron",
+        "neuron-orbits" if orbits else "neuron",
         [f"gamma={GAMMA[0]}:{GAMMA[1]}:{n_g}", f"{other}=0:{hi}:{n_o}"],
         fixed={"v_in": V_IN, "r_m": R_M, **fixed},
         options={"protocol": "stationary", "t_end": t_end},
+        chunk=(n_g, max(1, 200 // n_g)) if orbits else None,  # whole Γ lines per chunk
     )
     ds = run_sweep(sweep)
     lead = _hopf_indicator(ds.gamma.values, other, ds[other].values, fixed)
@@ -109,6 +123,7 @@ def make(config: FigureConfig):
                 "panel_a": "span over (gamma, z_t) at alpha = 1",
                 "panel_b": "span over (gamma, alpha) at z_t = 1",
                 "protocol": "stationary",
+                "method": _method(config.quick),
                 "t_end": t_end,
                 "t_end_meaning": "hard cap of every point's run",
                 "window": "the last window of the stationary protocol",
@@ -197,4 +212,6 @@ def _draw(ds: xr.Dataset):
     if mesh is not None:
         fig.colorbar(mesh, ax=axes, label=r"span $V_{\max} - V_{\min}$ (settled window)")
     deviation_note(fig, NOTE)
+    method = str(ds.attrs.get("method", "integrate"))
+    fig.suptitle(METHOD_NOTE.get(method, method), fontsize="small", color="0.3")
     return fig

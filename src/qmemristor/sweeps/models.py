@@ -163,6 +163,10 @@ def _builtin() -> None:
         from .neuron import neuron_model
 
         _REGISTRY["neuron"] = neuron_model
+    if "neuron-orbits" not in _REGISTRY:
+        from .neuron_orbits import orbits_model
+
+        _REGISTRY["neuron-orbits"] = orbits_model
     if "coupled" not in _REGISTRY:
         from .coupled import coupled_model
 
