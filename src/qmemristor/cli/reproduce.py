@@ -34,8 +34,10 @@ def reproduce(
         if as_json:
             emit_json({k: {"paper": s.paper, "summary": s.summary} for k, s in registry.items()})
         else:
+            wk = max(map(len, registry))  # columns as wide as the longest entry
+            wp = max(len(s.paper) for s in registry.values())
             for k, s in registry.items():
-                typer.echo(f"{k:18s} {s.paper:18s} {s.summary}")
+                typer.echo(f"{k:{wk}s} {s.paper:{wp}s} {s.summary}")
         return
     specs = list(registry.values()) if name == "all" else [figures.get(name)]
     if out.exists() and not out.is_dir():
