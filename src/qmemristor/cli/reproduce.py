@@ -59,6 +59,7 @@ def reproduce(
         console=Console(stderr=True),
     ) as progress:
         task = progress.add_task("reproducing", total=len(specs))
+        width = max(len(spec.name) for spec in specs)
         for spec in specs:
             progress.update(task, description=spec.name)
             t0 = time.perf_counter()
@@ -69,7 +70,7 @@ def reproduce(
             summary.append({"figure": spec.name, "seconds": dt, "png": str(png), "nc": str(nc)})
             if not as_json:
                 progress.console.print(
-                    f"{spec.name:17s} {dt:7.1f} s  {png} (+ {nc.name})", soft_wrap=True
+                    f"{spec.name:{width}s} {dt:7.1f} s  {png} (+ {nc.name})", soft_wrap=True
                 )
             progress.advance(task)
     if as_json:
