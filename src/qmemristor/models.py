@@ -14,7 +14,7 @@ The vector field is one numba-compilable function of scalars and 1-D float array
         out[1] = p[0] * (1.0 - y[0] * y[0]) * y[1] - y[0]
 
 ``t`` the time (float), ``y`` the state (n,), ``p`` the parameters (m,) in the order of
-:attr:`ODEModel.param_names`, ``aux`` model data as one float array (tables, constants; empty
+``ODEModel.param_names``, ``aux`` model data as one float array (tables, constants; empty
 if none), ``out`` (n,) written in place.  Optional Jacobians have the same arguments and
 write ``out`` of shape (n, n) (``jac``: ∂f/∂y) or (n, m) (``jac_p``: ∂f/∂p).  They are
 compiled once with a fixed signature (:mod:`qmemristor._odekernels`) and cached by numba when
@@ -80,7 +80,7 @@ class ODEModel:
     field : callable
         ``field(t, y, p, aux, out)``, numba-compilable (a plain function or an ``njit`` one).
     defaults : mapping, optional
-        Default value of every parameter (all of :attr:`param_names`, or none).
+        Default value of every parameter (all of ``param_names``, or none).
     jac, jac_p : callable, optional
         ``jac(t, y, p, aux, out)`` with ``out`` (n, n) = ∂f/∂y, and ``jac_p`` with ``out``
         (n, m) = ∂f/∂p.  Without them the derivatives are fourth-order central differences.

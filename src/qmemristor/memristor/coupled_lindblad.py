@@ -13,9 +13,9 @@ with ``H_int`` fixed by the *frame* in which the gate acts
 ``interaction`` (the library default, :data:`~qmemristor.memristor.LIBRARY_PRESET`)
     the gate acts on the interaction-picture state, so in the lab frame the coupling rotates
     with the free evolution: ``H_int(t) = g U0(t) G U0(t)†``, ``U0(t) = exp(−i(ω1 n1 + ω2 n2)t)``;
-``lab`` (:data:`~qmemristor.memristor.PAPER_PRESET`: the frame whose runs show what the
-paper's text describes)
-    the gate acts on the Schrödinger-picture state: ``H_int = g G`` (static).
+``lab`` (:data:`~qmemristor.memristor.PAPER_PRESET`)
+    the gate acts on the Schrödinger-picture state: ``H_int = g G`` (static); the frame
+    whose runs show what the paper's text describes.
 
 Amplitude damping is phase covariant, so the collisions commute with ``U0``; the two frames
 differ only in where the interaction sits.  :func:`coupled_rhs` is this generator;

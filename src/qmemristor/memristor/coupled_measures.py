@@ -14,7 +14,7 @@ with its σy — e.g. both memristors under a lab-frame σy⊗σy, or the target
 **Loops and entanglement.** Per drive period of each memristor: the form factor ``4πS/P²``
 of the I–V loop (V and I normalised by their maxima over the whole run of that memristor,
 docs/theory.md §M3) and the pinch offset (max |I| at the V = 0 crossings over max |I| in the
-period; pinched when ≤ :data:`PINCH_TOL`).  Of the pair: Wootters' quantity
+period; pinched when ≤ ``PINCH_TOL``).  Of the pair: Wootters' quantity
 ``λ1 − λ2 − λ3 − λ4`` (concurrence ``C = max(0, ·)``) and the sudden death and birth of ``C``.
 
 A backend delivers a :class:`CoupledSolution` (states, per-memristor trajectories, how the
@@ -121,7 +121,7 @@ class CoupledMeasures:
 
     @property
     def pinched(self) -> NDArray[np.bool_]:
-        """Whether each loop passes through the origin (offset ≤ :data:`PINCH_TOL`)."""
+        """Whether each loop passes through the origin (offset ≤ ``PINCH_TOL``, 0.02)."""
         return np.isfinite(self.pinch_offset) & (self.pinch_offset <= PINCH_TOL)
 
 

@@ -41,7 +41,7 @@ relative, also deep in the tails.  Derivatives use ``F^{(m)}(x) = (−1)^m ∫ w
   (x < 0 by parity).  Its error is below ``2|term_{K+1}| + O(poly · e^{−x²/l²})``; ``x_tail``
   and K are the smallest for which this bound is below 1e-16 of the leading term.
 
-Both pieces are pure functions of the table arrays: :meth:`FijTables.kernel_args` hands them to
+Both pieces are pure functions of the table arrays: ``FijTables.kernel_args`` hands them to
 :func:`fij_point`, a scalar kernel written in plain loops that compiles unchanged under
 ``numba.njit`` for compiled loops (sweeps).
 """

@@ -269,8 +269,8 @@ class Simulation:
 
     @property
     def dataset(self) -> xr.Dataset:
-        """The labelled trajectory (kept for compatibility: :func:`qmemristor.results.neuron.
-        simulation_dataset` builds it)."""
+        """The labelled trajectory (kept for compatibility:
+        :func:`~qmemristor.results.neuron.simulation_dataset` builds it)."""
         from ..results.neuron import simulation_dataset
 
         return simulation_dataset(self)
@@ -520,7 +520,7 @@ class SweepRuns:
         object.__setattr__(self, "settings", MappingProxyType(dict(self.settings)))
 
     def regime_of(self, direction: str) -> NDArray[np.str_]:
-        """The regimes of one direction's runs, in the order of :attr:`values`."""
+        """The regimes of one direction's runs, in the order of ``values``."""
         return self.regime[self.directions.index(direction)]
 
 

@@ -420,8 +420,7 @@ def follow_ramp(p: NeuronParams, v_in_values: ArrayLike, *, v_start: float = 0.0
 def quasi_static_ramp(
     p: NeuronParams, v_in_values: ArrayLike, *, v_start: float = 0.0
 ) -> xr.Dataset:
-    """:func:`follow_ramp` labelled as a dataset (:func:`qmemristor.results.neuron.
-    ramp_dataset`).
+    """:func:`follow_ramp` labelled as a dataset (``results.neuron.ramp_dataset``).
 
     Returns
     -------

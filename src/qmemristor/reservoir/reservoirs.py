@@ -38,7 +38,7 @@ Neurons — :class:`NeuronReservoir`
 Paper N's memristive quantum neuron, encoding into the input bias: during hold k node i sees
 the constant ``V_in = v_bias + v_amp · b_i · u_k`` with ``b_i ~ U[−1, 1]`` (seeded).  The
 state (X, Y, Z, V) is integrated with a fixed-step RK4 (step ``dt``) over the neuron's one
-compiled vector field (:mod:`._neuron_kernel`).  Against SciPy's DOP853 at rtol 1e-10 over
+compiled vector field (``_neuron_kernel``).  Against SciPy's DOP853 at rtol 1e-10 over
 30 holds (measured, tested): max error 1.3e-5, 8.3e-7 and 5.2e-8 at dt = 0.02, 0.01
 (default) and 0.005 τ_c — fourth order, and far below the shot noise of 10⁵ shots (3e-3).
 Features: X, Y, Z (Pauli expectation values of the device qubit, measured with shots) and V

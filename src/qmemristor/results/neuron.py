@@ -1,9 +1,10 @@
 """Datasets of the neuron's results (Paper N): trajectories, sweeps, ramps, equilibrium diagrams.
 
 The physics of :mod:`qmemristor.neuron` returns arrays and small frozen objects
-(:class:`~qmemristor.neuron.dynamics.Simulation`, :class:`~qmemristor.neuron.dynamics.
-SweepRuns`, :class:`~qmemristor.neuron.equilibria.Ramp`, :class:`~qmemristor.neuron.
-stability.EquilibriumDiagram`); this module labels them as :class:`xarray.Dataset` objects with
+(:class:`~qmemristor.neuron.dynamics.Simulation`,
+:class:`~qmemristor.neuron.dynamics.SweepRuns`, :class:`~qmemristor.neuron.equilibria.Ramp`,
+:class:`~qmemristor.neuron.stability.EquilibriumDiagram`); this module labels them as
+:class:`xarray.Dataset` objects with
 the parameters, the settings and provenance (:func:`qmemristor.io.provenance_attrs`) in the
 attributes, ready for :func:`qmemristor.io.write_netcdf` and the figures.  Cycle families
 (:mod:`qmemristor.neuron.orbits`) are labelled by :mod:`qmemristor.results.orbits`.
@@ -99,8 +100,8 @@ def ramp_dataset(ramp: Ramp) -> xr.Dataset:
 
 
 def diagram_dataset(diagram: EquilibriumDiagram) -> xr.Dataset:
-    """Branches, folds and Hopf points of :func:`~qmemristor.neuron.stability.
-    equilibrium_diagram` (module docstring)."""
+    """Branches, folds and Hopf points of
+    :func:`~qmemristor.neuron.stability.equilibrium_diagram` (module docstring)."""
     k = diagram.param
     pts = [b for b in diagram.branches if len(b.mu)]
     mu = np.concatenate([b.mu for b in pts]) if pts else np.empty(0)

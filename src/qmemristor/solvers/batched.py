@@ -28,7 +28,7 @@ the samples (the interpolant at ``window start + s_off + j·dt_out``).
 
 Failures end that point only, with a status code (:data:`STATUS`): step budget, step-size
 underflow (``h < 16 ε max(|t|, 1)``), a non-finite state that step reduction cannot avoid, or
-the model's invariant ball left (:attr:`~qmemristor.models.ODEModel.bound`).
+the model's invariant ball left (``ODEModel.bound``).
 """
 
 from __future__ import annotations

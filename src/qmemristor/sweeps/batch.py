@@ -22,7 +22,7 @@ Dense output: Shampine's (1986) quartic continuous extension, built from the sev
 without extra evaluations (the coefficients of SciPy's ``RK45``); the step and the dense output
 both converge at order 5 (measured slopes 5.0 and 5.1, tested).  The vector field is
 :func:`qmemristor.neuron.model.vector_field` written out for one point, with the F_ij table
-kernel inlined (:func:`qmemristor.neuron._kernels.fij0`, the arithmetic of
+kernel inlined (``qmemristor.neuron._kernels.fij0``, the arithmetic of
 :func:`qmemristor.neuron.device.fij_point`), compiled by numba.  Measured: ~180 ns per
 right-hand side, ~1.1 µs per step, ~23 000 steps for a limit cycle over t = 0…1500.
 

@@ -419,7 +419,7 @@ class LocalExecutor:
         If the iteration ends early (Ctrl-C, an error of the caller, ``close()``), running
         chunks are abandoned at once: threads are left to finish unobserved (daemon threads,
         gone with the process), worker processes are terminated.  Chunks that had completed
-        but were not yet taken are kept in :attr:`unconsumed`.
+        but were not yet taken are kept in ``unconsumed``.
         """
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
@@ -584,7 +584,7 @@ class DaskExecutor:
 
         A scheduler that goes away (or whose connection breaks) raises
         :class:`ExecutorLostError`; an early end of the iteration cancels the chunks in
-        flight (completed ones are kept in :attr:`unconsumed`).
+        flight (completed ones are kept in ``unconsumed``).
         """
         from distributed import as_completed
 

@@ -18,7 +18,7 @@ Store layout (readable directly with ``xarray.open_zarr(path)``):
 
 Resuming verifies the marks against the data actually present: a block whose chunks are
 marked done but whose file of some output is missing, truncated or fails its checksum is
-recomputed (every chunk in it), and :attr:`SweepStore.notes` says so in one line.  Nothing
+recomputed (every chunk in it), and ``SweepStore.notes`` says so in one line.  Nothing
 marked done is trusted without its data.
 
 Writes are batched: :meth:`SweepStore.write` keeps a chunk's results in memory and the store
@@ -320,7 +320,7 @@ class SweepStore:
         """Read the store and verify every chunk marked done against the data present.
 
         A block marked (partly) done whose file of some output is missing or unreadable is
-        recomputed: its chunks lose their mark (one line in :attr:`notes`).  Chunks not
+        recomputed: its chunks lose their mark (one line in ``notes``).  Chunks not
         marked done hold fill values afterwards.
         """
         if self._loaded:
