@@ -7,6 +7,8 @@ The ``ci`` profile (default) keeps property tests thorough but bounded in time; 
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -35,3 +37,22 @@ def cli(capsys):
         return Result(code, captured.out, captured.err)
 
     return run
+
+
+@pytest.fixture
+def full_device(tmp_path):
+    """A 1 MiB tmpfs (a device that fills up; needs root and mount): skipped where it cannot be
+    made.  Used by the output tests and the error table's disk-full row."""
+    mnt = tmp_path / "full"
+    mnt.mkdir()
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("mounting a small tmpfs needs root")
+    made = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mnt)], capture_output=True
+    )
+    if made.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here ({made.stderr.decode().strip()})")
+    try:
+        yield mnt
+    finally:
+        subprocess.run(["umount", str(mnt)], check=False)

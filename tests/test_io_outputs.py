@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import errno
 import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -140,24 +138,6 @@ def test_hdf5s_anonymous_error_on_a_full_device_is_reported_as_such(tmp_path, mo
     with pytest.raises(RuntimeError, match="HDF error"):  # not a full device: not disguised
         qio.write_netcdf(_dataset(), tmp_path / "x.nc")
     assert list(tmp_path.iterdir()) == []
-
-
-@pytest.fixture
-def full_device(tmp_path):
-    """A 1 MiB tmpfs (needs root and mount); skipped where it cannot be made."""
-    mnt = tmp_path / "full"
-    mnt.mkdir()
-    if os.geteuid() != 0 or shutil.which("mount") is None:
-        pytest.skip("mounting a small tmpfs needs root")
-    made = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mnt)], capture_output=True
-    )
-    if made.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here ({made.stderr.decode().strip()})")
-    try:
-        yield mnt
-    finally:
-        subprocess.run(["umount", str(mnt)], check=False)
 
 
 def test_disk_full_on_a_real_device_is_one_line(cli, full_device):

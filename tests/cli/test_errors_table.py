@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import shlex
-import shutil
-import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -100,24 +97,6 @@ def snapshot(*roots: str) -> dict[str, bytes]:
             if f.is_file():
                 files[str(f)] = f.read_bytes()
     return files
-
-
-@pytest.fixture
-def full_device(tmp_path):
-    """A 1 MiB tmpfs (needs root and mount); the row is skipped where it cannot be made."""
-    mnt = tmp_path / "full"
-    mnt.mkdir()
-    if os.geteuid() != 0 or shutil.which("mount") is None:
-        pytest.skip("mounting a small tmpfs needs root")
-    made = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mnt)], capture_output=True
-    )
-    if made.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here ({made.stderr.decode().strip()})")
-    try:
-        yield mnt
-    finally:
-        subprocess.run(["umount", str(mnt)], check=False)
 
 
 @pytest.mark.parametrize(("command", "what", "args", "message"), ROWS, ids=[r[1] for r in ROWS])
